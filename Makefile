@@ -19,16 +19,16 @@ LDFLAGS	+= $(SANFLAGS)
 B	 = build
 
 # Modules shared by crmd, crmctl and the unit tests (reading order in README).
-CORE	 = arena buf log i18n http json rules db cache auth session migrate config
+CORE	 = arena buf log i18n http json rules db cache auth config migrate reply session
 HANDLERS = router h_session h_health h_config
 CORE_O	 = $(CORE:%=$(B)/%.o)
 HAND_O	 = $(HANDLERS:%=$(B)/%.o)
 UNITS	 = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 FUZZERS	 = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all build web run stop test unit fuzz fuzz-replay clean valgrind
+.PHONY: all web run stop test unit fuzz fuzz-replay clean valgrind
 
-all build: $(B)/crmd $(B)/crmctl
+all: $(B)/crmd $(B)/crmctl
 
 $(B):
 	mkdir -p $(B)
@@ -77,7 +77,7 @@ web/dist/index.html: $(shell find web/src web/index.html web/package.json web/vi
 
 run:
 	scripts/deps run
-	$(MAKE) build web
+	$(MAKE) all web
 	scripts/stack start
 
 stop:

@@ -196,7 +196,7 @@ int		 http_is_json(const char *content_type);
 
 /* ----------------------------------------------------------------- json.c */
 
-struct json_t;
+struct json_t;	/* jansson's json_t; handlers include <jansson.h> */
 /*
  * Parse a request body: rejects invalid UTF-8, depth over 32, NUL bytes,
  * and anything not an object.  On failure sets *err and, where known,
@@ -204,6 +204,41 @@ struct json_t;
  */
 struct json_t	*json_parse_body(struct arena *, const char *, size_t,
 		    enum crm_err *err, const char **field);
+
+/*
+ * The JSON type a field must have (jansson has no single boolean type,
+ * so these are our own).  JF_REAL accepts integers too.
+ */
+enum json_ftype {
+	JF_STRING,
+	JF_INTEGER,
+	JF_REAL,
+	JF_BOOLEAN,
+	JF_OBJECT,
+	JF_ARRAY,
+	JF__MAX
+};
+
+/* One allowed member of a request object, for json_fields. */
+struct json_field {
+	const char	*name;
+	enum json_ftype	 type;
+	int		 required;
+	size_t		 maxlen;	/* strings: max bytes; 0 = 4096 */
+};
+
+/*
+ * Check obj against spec[0..n): ERR_UNKNOWN_FIELD (a member not in spec),
+ * ERR_MISSING_FIELD, ERR_BAD_FIELD (type or length), with *badfield set
+ * to the name at fault; ERR_OK otherwise.  null counts as absent for
+ * fields not required.
+ */
+enum crm_err	 json_fields(struct json_t *obj, const struct json_field *spec,
+		    size_t n, const char **badfield);
+/* Append s as a JSON string literal; NULL gives null. */
+void		 json_reply_str(struct buf *, const char *s);
+/* Append the compact JSON text of a value; -1 on failure or overflow. */
+int		 json_dump_buf(struct buf *, const struct json_t *);
 
 /* ---------------------------------------------------------------- rules.c */
 
@@ -235,5 +270,232 @@ int		 rules_check(const char *dir, FILE *report);
 const char	*rules_last_error(struct rules *);
 
 /* ------------------------------------------------------------------- db.c */
+
+#include <libpq-fe.h>
+
+/* Every SQL statement the programs run (kcgi-framework db.c). */
+enum stmt {
+	ST_PING,
+	ST_STAFF_AUTH,		/* login -> id, hash, active, locked */
+	ST_STAFF_LOGIN_FAIL,
+	ST_STAFF_LOGIN_OK,
+	ST_STAFF_SET_HASH,
+	ST_STAFF_USER,		/* id -> the USER object fields */
+	ST_STAFF_SET_LANG,
+	ST_STAFF_SET_ACTIVE,
+	ST_STAFF_BY_LOGIN,
+	ST_STAFF_INSERT,
+	ST_DEPT_INSERT,
+	ST_DEPT_SET_MANAGER,
+	ST_DEPT_BY_NAME,
+	ST_SESSION_INSERT,
+	ST_SESSION_GET,
+	ST_SESSION_TOUCH,
+	ST_SESSION_DELETE,
+	ST_SESSION_DELETE_OTHERS,
+	ST_SESSION_DELETE_USER,
+	ST_SESSION_PURGE,
+	ST_SESSION_HASHES_OF_USER,
+	ST_AUDIT,
+	ST_TYPE_UPSERT,
+	ST_TYPE_DEACTIVATE_ALL,
+	ST_LIST_UPSERT,
+	ST_LIST_DEACTIVATE_ALL,
+	ST__MAX
+};
+
+struct db;
+/* A connection that (re)connects itself and prepares every statement. */
+struct db	*db_open(const char *conninfo);
+void		 db_close(struct db *);
+/* Connect and prepare when needed: 0 when usable, -1 when down. */
+int		 db_ensure(struct db *);
+int		 db_up(struct db *);	/* last known state, no I/O */
+/*
+ * Run statement st with n text parameters (NULL = SQL null).  Returns the
+ * result (freed with the arena) for PGRES_TUPLES_OK / COMMAND_OK, else
+ * NULL with *err: ERR_UNAVAILABLE (connection lost: the caller answers
+ * 503), ERR_CONFLICT (unique or exclusion violation, *sqlstate set),
+ * ERR_VALIDATION (other integrity violation) or ERR_INTERNAL (logged).
+ */
+PGresult	*db_exec(struct db *, struct arena *, enum stmt, int n,
+		    const char *const *params, enum crm_err *err);
+#define DB_ARGS(...) \
+	(int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(char *)), \
+	(const char *const[]){ __VA_ARGS__ }
+/* Transaction control; db_rollback is a no-op outside a transaction. */
+enum crm_err	 db_begin(struct db *);
+enum crm_err	 db_commit(struct db *);
+void		 db_rollback(struct db *);
+/* Run a whole SQL script (migrations): 0, or -1 with *msg (malloc'd). */
+int		 db_script(struct db *, const char *sql, char **msg);
+PGconn		*db_conn(struct db *);	/* for crmctl only */
+const char	*db_sqlstate(struct db *);	/* of the last failure */
+/* Value of row r, column c, or NULL for SQL null. */
+const char	*db_get(const PGresult *, int r, int c);
+long long	 db_getll(const PGresult *, int r, int c);
+
+/* ---------------------------------------------------------------- cache.c */
+
+struct cache;
+struct redisReply;
+/* A Redis connection with connect and command timeouts (milliseconds). */
+struct cache	*cache_open(const char *host, int port, int timeout_ms);
+void		 cache_close(struct cache *);
+int		 cache_up(struct cache *);	/* tries to connect if down */
+/*
+ * Run one command given as argv with lengths.  The reply is freed with the
+ * arena.  NULL when Redis is down or answered an error: the context is
+ * dropped and reconnected at most once a second afterwards, so a dead
+ * Redis costs each request at most one timeout.
+ */
+struct redisReply *cache_cmd(struct cache *, struct arena *, int argc,
+		    const char **argv, const size_t *lens);
+/* Convenience for NUL-terminated arguments. */
+struct redisReply *cache_cmdv(struct cache *, struct arena *, int argc,
+		    const char **argv);
+
+/* --------------------------------------------------------------- config.c */
+
+struct config {
+	const char	*db;		/* libpq conninfo (CRM_DB) */
+	const char	*redis_host;	/* CRM_REDIS_HOST */
+	int		 redis_port;	/* CRM_REDIS_PORT */
+	int		 redis_timeout_ms; /* CRM_REDIS_TIMEOUT_MS */
+	const char	*listen;	/* CRM_LISTEN, ":9001" or a unix path */
+	int		 workers;	/* CRM_WORKERS, default = cores */
+	const char	*rules_dir;	/* CRM_RULES_DIR */
+	size_t		 rules_mem;	/* CRM_RULES_MEM: bytes per Lua state */
+	long		 rules_budget;	/* CRM_RULES_BUDGET: instructions/call */
+	size_t		 max_body;	/* CRM_MAX_BODY */
+	int		 session_idle;	/* CRM_SESSION_IDLE seconds */
+	int		 session_abs;	/* CRM_SESSION_ABSOLUTE seconds */
+	int		 secure_cookie;	/* CRM_SECURE_COOKIE=1 behind TLS */
+	const char	*origins;	/* CRM_ORIGINS: extra allowed Origins */
+	const char	*server_id;	/* CRM_SERVER_ID, default host:pid */
+};
+extern struct config cfg;
+/* Fill cfg from the environment (defaults for everything). */
+void		 config_load(void);
+
+/* ------------------------------------------------------------------ auth.c */
+
+/* argon2id string for pw (crypto_pwhash_str), malloc'd; NULL on error. */
+char		*auth_hash(const char *pw);
+/* 0 when pw matches hash; sets *rehash when the parameters are outdated. */
+int		 auth_verify(const char *hash, const char *pw, int *rehash);
+/* n random bytes as unpadded base64url into the arena. */
+char		*auth_token(struct arena *, size_t n);
+/* Constant-time comparison of two equal-length strings: 0 when equal. */
+int		 auth_equal(const char *, const char *);
+/* SHA-256 of s as 64 hex digits into the arena. */
+char		*auth_sha256_hex(struct arena *, const char *s);
+
+
+/* -------------------------------------------------------------- migrate.c */
+
+int		 migrate_run(const char *conninfo, const char *dir, FILE *out);
+
+/* ------------------------------------------- the worker and its requests */
+
+/* What a worker holds for its whole life (STYLE.md "Memory"). */
+struct worker {
+	struct db	*db;
+	struct cache	*cache;
+	struct rules	*rules;
+	struct arena	 a;	/* the request arena, reset after each answer */
+};
+
+/* The logged-in user of a request. */
+struct user {
+	long long	 id;
+	const char	*login;
+	const char	*name;
+	const char	*role;	/* salesperson, manager, director, admin */
+	long long	 dept_id;	/* 0 when none */
+	const char	*dept_name;
+	enum lang	 lang;
+};
+
+/* The answer being built: status, extra header lines, body. */
+struct reply {
+	int		 status;
+	struct buf	 hdr;	/* "Name: value\r\n" lines */
+	struct buf	 body;
+	const char	*ctype;
+	enum crm_err	 err;	/* for the access log */
+};
+
+#define CTX_MAXARGS 4
+
+struct ctx {
+	struct worker	*w;
+	struct arena	*a;
+	struct req	 req;
+	struct reply	 rep;
+	enum lang	 lang;
+	struct user	*user;		/* NULL when not logged in */
+	const char	*sess_hash;	/* hex SHA-256 of the cookie token */
+	const char	*csrf;		/* the session's CSRF token */
+	struct json_t	*body;		/* parsed JSON body, or NULL */
+	const char	*args[CTX_MAXARGS]; /* '*' segments of the route */
+};
+
+/* ---------------------------------------------------------------- reply.c */
+
+void	 reply_header(struct ctx *, const char *, ...) CRM_PRINTF(2, 3);
+/* Answer status with the JSON value v (stolen: decref'd here). */
+void	 reply_json(struct ctx *, int status, struct json_t *v);
+/* Answer with no body (204). */
+void	 reply_empty(struct ctx *, int status);
+/* Answer the error e with its message in the request's language. */
+void	 reply_err(struct ctx *, enum crm_err e, const char *field);
+/* Same with a message of the caller's (already in the right language). */
+void	 reply_errmsg(struct ctx *, enum crm_err e, const char *field,
+	    const char *msg);
+
+/* --------------------------------------------------------------- router.c */
+
+/* Route one parsed request to its handler; always leaves an answer. */
+void	 router_dispatch(struct ctx *);
+
+/* -------------------------------------------------------------- session.c */
+
+/*
+ * Find the session of the request's cookie: Redis first, PostgreSQL
+ * behind it.  Sets ctx->user, ctx->sess_hash, ctx->csrf.  Returns ERR_OK,
+ * ERR_UNAUTHENTICATED or ERR_UNAVAILABLE.
+ */
+enum crm_err	 session_load(struct ctx *);
+/* Start a new session for staff id: cookie header, ctx->csrf. */
+enum crm_err	 session_start(struct ctx *, long long staff_id);
+/* End the request's session (logout). */
+enum crm_err	 session_end(struct ctx *);
+/* End one session given the hex hash of its token. */
+enum crm_err	 session_end_hash(struct ctx *, const char *hash);
+/* End every session of staff id except keep_hash (may be NULL). */
+enum crm_err	 session_end_user(struct ctx *, long long staff_id,
+		    const char *keep_hash);
+/* Drop the cached copies of a user's sessions (after a user change). */
+void		 session_uncache_user(struct ctx *, long long staff_id);
+/* Load a user row; NULL with *err when missing or the database is down. */
+struct user	*session_user(struct ctx *, long long staff_id,
+		    enum crm_err *err);
+/* The USER JSON object of docs/api.md. */
+struct json_t	*session_user_json(const struct user *);
+/* Write an audit_log row (errors logged, not fatal). */
+void		 audit(struct ctx *, const char *action, const char *object,
+		    const char *object_id, struct json_t *detail);
+
+/* ------------------------------------------------------------- handlers */
+
+void	 h_health(struct ctx *);
+void	 h_session_new(struct ctx *);
+void	 h_session_delete(struct ctx *);
+void	 h_me(struct ctx *);
+void	 h_me_password(struct ctx *);
+void	 h_me_lang(struct ctx *);
+void	 h_config(struct ctx *);
+void	 h_menu(struct ctx *);
 
 #endif /* CRM_EXTERN_H */

@@ -1,0 +1,139 @@
+/*
+ * cache.c: the Redis connection of a worker (hiredis).
+ *
+ * Redis holds copies only (sessions, counters); PostgreSQL is the truth.
+ * So every failure here is survivable: the context is freed (hiredis
+ * contexts are unusable after an error), the caller falls back to
+ * PostgreSQL, and a reconnect is tried at most once a second.  Connect and
+ * command timeouts bound how long a stopped Redis can hold a request.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include <hiredis/hiredis.h>
+
+#include "extern.h"
+
+struct cache {
+	char		*host;
+	int		 port;
+	struct timeval	 tv;
+	redisContext	*c;
+	time_t		 last_try;
+	int		 warned;
+};
+
+/* A handle; connects lazily. */
+struct cache *
+cache_open(const char *host, int port, int timeout_ms)
+{
+	struct cache	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	if ((c->host = strdup(host)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	c->port = port;
+	c->tv.tv_sec = timeout_ms / 1000;
+	c->tv.tv_usec = (timeout_ms % 1000) * 1000;
+	return c;
+}
+
+static void
+cache_drop(struct cache *c)
+{
+	if (c->c != NULL)
+		redisFree(c->c);
+	c->c = NULL;
+}
+
+/* Close and free. */
+void
+cache_close(struct cache *c)
+{
+	if (c == NULL)
+		return;
+	cache_drop(c);
+	free(c->host);
+	free(c);
+}
+
+/* 1 when connected (connecting first if allowed), else 0. */
+int
+cache_up(struct cache *c)
+{
+	time_t	 now;
+
+	if (c->c != NULL)
+		return 1;
+	now = time(NULL);
+	if (now == c->last_try)
+		return 0;
+	c->last_try = now;
+	c->c = redisConnectWithTimeout(c->host, c->port, c->tv);
+	if (c->c == NULL || c->c->err) {
+		if (!c->warned)
+			log_warn("cache: connect %s:%d: %s", c->host, c->port,
+			    c->c ? c->c->errstr : "out of memory");
+		c->warned = 1;
+		cache_drop(c);
+		return 0;
+	}
+	if (redisSetTimeout(c->c, c->tv) != REDIS_OK) {
+		cache_drop(c);
+		return 0;
+	}
+	if (c->warned)
+		log_info("cache: connected again");
+	c->warned = 0;
+	return 1;
+}
+
+static void
+cache_free_reply(void *p)
+{
+	freeReplyObject(p);
+}
+
+/* See extern.h. */
+struct redisReply *
+cache_cmd(struct cache *c, struct arena *a, int argc, const char **argv,
+    const size_t *lens)
+{
+	redisReply	*r;
+
+	if (!cache_up(c))
+		return NULL;
+	r = redisCommandArgv(c->c, argc, argv, lens);
+	if (r == NULL) {
+		log_warn("cache: %s: %s", argv[0], c->c->errstr);
+		cache_drop(c);
+		c->last_try = time(NULL);
+		return NULL;
+	}
+	if (arena_cleanup_add(a, cache_free_reply, r) == -1)
+		return NULL;
+	if (r->type == REDIS_REPLY_ERROR) {
+		log_warn("cache: %s: %s", argv[0], r->str);
+		return NULL;
+	}
+	return r;
+}
+
+/* cache_cmd for NUL-terminated arguments. */
+struct redisReply *
+cache_cmdv(struct cache *c, struct arena *a, int argc, const char **argv)
+{
+	size_t	 lens[16];
+	int	 i;
+
+	if (argc > 16)
+		abort();
+	for (i = 0; i < argc; i++)
+		lens[i] = strlen(argv[i]);
+	return cache_cmd(c, a, argc, argv, lens);
+}

@@ -1,0 +1,395 @@
+/*
+ * crmctl.c: the admin's command line.
+ *
+ *   crmctl migrate [DIR]              apply sql/NNNN_*.sql
+ *   crmctl rules check [DIR]          load every rule and run rules/tests
+ *   crmctl lists sync                 copy rules/lists.lua into the database
+ *   crmctl user add LOGIN NAME ROLE [DEPARTMENT]
+ *   crmctl user passwd LOGIN
+ *   crmctl user disable|enable LOGIN
+ *   crmctl demo load                  the demo org, staff and lists (once)
+ *
+ * Passwords come from CRM_PASSWORD or one line of standard input, never
+ * from the command line (it shows in ps).  Settings: the CRM_* variables
+ * of crmd.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "extern.h"
+
+static struct worker	 w;
+static struct ctx	 c;
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: crmctl migrate [DIR] | rules check [DIR] | "
+	    "lists sync | user add LOGIN NAME ROLE [DEPARTMENT] | "
+	    "user passwd LOGIN | user disable|enable LOGIN | demo load\n");
+	exit(2);
+}
+
+static void
+ctx_open(void)
+{
+	arena_init(&w.a, 0);
+	w.db = db_open(cfg.db);
+	w.cache = cache_open(cfg.redis_host, cfg.redis_port,
+	    cfg.redis_timeout_ms);
+	w.rules = rules_open(cfg.rules_dir, cfg.rules_mem, cfg.rules_budget);
+	if (w.db == NULL || w.cache == NULL || w.rules == NULL) {
+		fprintf(stderr, "crmctl: out of memory or no rules in %s\n",
+		    cfg.rules_dir);
+		exit(1);
+	}
+	if (db_ensure(w.db) == -1) {
+		fprintf(stderr, "crmctl: cannot reach the database "
+		    "(CRM_DB=%s); run crmctl migrate first?\n", cfg.db);
+		exit(1);
+	}
+	c.w = &w;
+	c.a = &w.a;
+	c.lang = LANG_EN;
+}
+
+static void
+ctx_close(void)
+{
+	arena_free(&w.a);
+	rules_close(w.rules);
+	cache_close(w.cache);
+	db_close(w.db);
+}
+
+static PGresult *
+run(enum stmt st, int n, const char *const *p)
+{
+	enum crm_err	 e;
+	PGresult	*res = db_exec(w.db, &w.a, st, n, p, &e);
+
+	if (res == NULL) {
+		fprintf(stderr, "crmctl: %s (%s)\n", crm_strerror(e, LANG_EN),
+		    db_sqlstate(w.db));
+		exit(1);
+	}
+	return res;
+}
+
+static char *
+read_password(void)
+{
+	static char	 line[1100];
+	const char	*env = getenv("CRM_PASSWORD");
+	size_t		 n;
+
+	if (env != NULL)
+		return strdup(env);
+	if (isatty(STDIN_FILENO))
+		fprintf(stderr, "password: ");
+	if (fgets(line, sizeof(line), stdin) == NULL) {
+		fprintf(stderr, "crmctl: no password given\n");
+		exit(1);
+	}
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	return strdup(line);
+}
+
+/* Call a rule, exit with its message on failure; returns decoded JSON. */
+static json_t *
+rule(const char *file, const char *fn, const char *args)
+{
+	char		*out, *err;
+	json_t		*v;
+	json_error_t	 je;
+
+	if (rules_call(w.rules, &w.a, file, fn, args, &out, &err) == -1) {
+		fprintf(stderr, "crmctl: %s\n", err);
+		exit(1);
+	}
+	if ((v = json_loads(out, JSON_DECODE_ANY, &je)) == NULL) {
+		fprintf(stderr, "crmctl: %s.%s: %s\n", file, fn, je.text);
+		exit(1);
+	}
+	return v;
+}
+
+/* Refuse a password the policy rule refuses. */
+static void
+check_password(const char *login, const char *pw)
+{
+	json_t	*args, *v;
+	char	*a;
+
+	args = json_pack("[s, {s:s}]", pw, "login", login);
+	a = json_dumps(args, JSON_COMPACT);
+	json_decref(args);
+	v = rule("password", "check", a);
+	free(a);
+	if (!json_is_null(v)) {
+		fprintf(stderr, "crmctl: password refused: %s\n",
+		    json_string_value(json_object_get(v, "en")));
+		exit(1);
+	}
+	json_decref(v);
+}
+
+static long long
+dept_id(const char *name, const char *parent)
+{
+	PGresult	*res;
+
+	res = run(ST_DEPT_BY_NAME, DB_ARGS(name, parent));
+	if (PQntuples(res) == 1)
+		return db_getll(res, 0, 0);
+	res = run(ST_DEPT_INSERT, DB_ARGS(parent, name));
+	return db_getll(res, 0, 0);
+}
+
+/* Insert a staff row unless the login exists; returns its id. */
+static long long
+staff_add(const char *login, const char *pw, const char *name,
+    const char *role, long long dept, const char *position,
+    const char *mobile, const char *gender, const char *max)
+{
+	PGresult	*res;
+	char		*hash, *d;
+	long long	 id;
+
+	res = run(ST_STAFF_BY_LOGIN, DB_ARGS(login));
+	if (PQntuples(res) == 1)
+		return db_getll(res, 0, 0);
+	if ((hash = auth_hash(pw)) == NULL) {
+		fprintf(stderr, "crmctl: cannot hash the password\n");
+		exit(1);
+	}
+	d = dept ? arena_printf(&w.a, "%lld", dept) : NULL;
+	res = run(ST_STAFF_INSERT, DB_ARGS(login, hash, name, role, d,
+	    position, mobile, gender, max));
+	free(hash);
+	id = PQntuples(res) == 1 ? db_getll(res, 0, 0) : 0;
+	return id;
+}
+
+static int
+cmd_lists_sync(void)
+{
+	static const struct { const char *key, *list; } lists[] = {
+		{ "regions", "region" }, { "sources", "source" },
+		{ "stages", "stage" }, { "statuses", "status" },
+	};
+	json_t		*v, *it;
+	size_t		 i, j;
+	enum crm_err	 e;
+	int		 n = 0;
+
+	if ((e = db_begin(w.db)) != ERR_OK)
+		return 1;
+	run(ST_LIST_DEACTIVATE_ALL, 0, NULL);
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		v = rule("lists", lists[i].key, NULL);
+		json_array_foreach(v, j, it) {
+			const char *code = json_string_value(json_object_get(it,
+			    "code"));
+			const char *zh = json_string_value(json_object_get(it,
+			    "zh"));
+			const char *en = json_string_value(json_object_get(it,
+			    "en"));
+
+			if (code == NULL || zh == NULL || en == NULL) {
+				fprintf(stderr, "crmctl: lists.%s[%zu] needs "
+				    "code, zh and en\n", lists[i].key, j + 1);
+				exit(1);
+			}
+			run(ST_LIST_UPSERT, DB_ARGS(lists[i].list, code, zh, en,
+			    arena_printf(&w.a, "%zu", j)));
+			n++;
+		}
+		json_decref(v);
+	}
+	run(ST_TYPE_DEACTIVATE_ALL, 0, NULL);
+	v = rule("lists", "customer_types", NULL);
+	/* Walk the tree breadth-first so parents exist before children. */
+	{
+		json_t	*queue = json_array(), *node, *kids;
+		size_t	 k;
+
+		json_array_foreach(v, j, it)
+			json_array_append(queue, json_pack("{s:O, s:n}",
+			    "node", it, "parent"));
+		for (k = 0; k < json_array_size(queue); k++) {
+			json_t *q = json_array_get(queue, k);
+			const char *code, *zh, *en, *parent;
+
+			node = json_object_get(q, "node");
+			code = json_string_value(json_object_get(node, "code"));
+			zh = json_string_value(json_object_get(node, "zh"));
+			en = json_string_value(json_object_get(node, "en"));
+			parent = json_string_value(json_object_get(q,
+			    "parent"));
+			if (code == NULL || zh == NULL || en == NULL) {
+				fprintf(stderr, "crmctl: customer_types: a "
+				    "node needs code, zh and en\n");
+				exit(1);
+			}
+			run(ST_TYPE_UPSERT, DB_ARGS(code, parent, zh, en,
+			    arena_printf(&w.a, "%zu", k)));
+			n++;
+			kids = json_object_get(node, "children");
+			json_array_foreach(kids, j, it)
+				json_array_append_new(queue, json_pack(
+				    "{s:O, s:s}", "node", it, "parent", code));
+		}
+		json_decref(queue);
+	}
+	json_decref(v);
+	if (db_commit(w.db) != ERR_OK)
+		return 1;
+	printf("lists: %d items synchronised\n", n);
+	return 0;
+}
+
+static int
+cmd_demo_load(void)
+{
+	static const struct {
+		const char *login, *name, *role, *dept, *position, *mobile,
+		    *gender;
+		int head;
+	} people[] = {
+		{ "admin", "系统管理员", "admin", "总部", "管理员",
+		  "13800000000", "m", 0 },
+		{ "director", "周建国", "director", "总部", "销售总监",
+		  "13800000001", "m", 1 },
+		{ "manager1", "李明", "manager", "销售一部", "销售经理",
+		  "13800000011", "m", 1 },
+		{ "manager2", "王丽", "manager", "销售二部", "销售经理",
+		  "13800000021", "f", 1 },
+		{ "sales1", "张伟", "salesperson", "销售一部", "客户经理",
+		  "13900000001", "m", 0 },
+		{ "sales2", "王芳", "salesperson", "销售一部", "客户经理",
+		  "13900000002", "f", 0 },
+		{ "sales3", "李娜", "salesperson", "销售一部", "客户经理",
+		  "13900000003", "f", 0 },
+		{ "sales4", "刘洋", "salesperson", "销售二部", "客户经理",
+		  "13900000004", "m", 0 },
+		{ "sales5", "陈静", "salesperson", "销售二部", "客户经理",
+		  "13900000005", "f", 0 },
+		{ "sales6", "杨磊", "salesperson", "销售二部", "客户经理",
+		  "13900000006", "m", 0 },
+	};
+	const char	*pw = "demo-pass-2026";
+	long long	 root, d, id;
+	size_t		 i;
+
+	if (cmd_lists_sync() != 0)
+		return 1;
+	if (db_begin(w.db) != ERR_OK)
+		return 1;
+	root = dept_id("总部", NULL);
+	for (i = 0; i < sizeof(people) / sizeof(people[0]); i++) {
+		d = strcmp(people[i].dept, "总部") == 0 ? root :
+		    dept_id(people[i].dept, arena_printf(&w.a, "%lld", root));
+		id = staff_add(people[i].login, pw, people[i].name,
+		    people[i].role, d, people[i].position, people[i].mobile,
+		    people[i].gender, strcmp(people[i].role, "salesperson") ?
+		    NULL : "200");
+		if (people[i].head)
+			run(ST_DEPT_SET_MANAGER, DB_ARGS(
+			    arena_printf(&w.a, "%lld", d),
+			    arena_printf(&w.a, "%lld", id)));
+	}
+	if (db_commit(w.db) != ERR_OK)
+		return 1;
+	printf("demo: %zu staff in 3 departments (password %s)\n",
+	    sizeof(people) / sizeof(people[0]), pw);
+	return 0;
+}
+
+static int
+cmd_user(int argc, char *argv[])
+{
+	PGresult	*res;
+	char		*pw, *hash;
+	const char	*id;
+
+	if (argc >= 4 && strcmp(argv[0], "add") == 0) {
+		long long dept = 0, uid;
+
+		pw = read_password();
+		check_password(argv[1], pw);
+		if (argc >= 5)
+			dept = dept_id(argv[4], NULL);
+		uid = staff_add(argv[1], pw, argv[2], argv[3], dept, NULL,
+		    NULL, NULL, NULL);
+		free(pw);
+		printf("user %s: id %lld\n", argv[1], uid);
+		return 0;
+	}
+	if (argc != 2)
+		usage();
+	res = run(ST_STAFF_BY_LOGIN, DB_ARGS(argv[1]));
+	if (PQntuples(res) != 1) {
+		fprintf(stderr, "crmctl: no user %s\n", argv[1]);
+		return 1;
+	}
+	id = db_get(res, 0, 0);
+	if (strcmp(argv[0], "passwd") == 0) {
+		pw = read_password();
+		check_password(argv[1], pw);
+		hash = auth_hash(pw);
+		free(pw);
+		run(ST_STAFF_SET_HASH, DB_ARGS(id, hash));
+		free(hash);
+		(void)session_end_user(&c, strtoll(id, NULL, 10), NULL);
+		printf("user %s: password changed, sessions ended\n", argv[1]);
+		return 0;
+	}
+	if (strcmp(argv[0], "disable") == 0 || strcmp(argv[0], "enable") == 0) {
+		int on = strcmp(argv[0], "enable") == 0;
+
+		run(ST_STAFF_SET_ACTIVE, DB_ARGS(id, on ? "true" : "false"));
+		if (!on)
+			(void)session_end_user(&c, strtoll(id, NULL, 10), NULL);
+		printf("user %s: %s\n", argv[1], on ? "enabled" :
+		    "disabled, sessions ended");
+		return 0;
+	}
+	usage();
+	return 2;
+}
+
+int
+main(int argc, char *argv[])
+{
+	int	 rc;
+
+	config_load();
+	log_verbosity = LOG_WARN;
+	if (argc < 2)
+		usage();
+	if (strcmp(argv[1], "migrate") == 0)
+		return migrate_run(cfg.db, argc > 2 ? argv[2] : "sql",
+		    stdout) == 0 ? 0 : 1;
+	if (strcmp(argv[1], "rules") == 0 && argc >= 3 &&
+	    strcmp(argv[2], "check") == 0)
+		return rules_check(argc > 3 ? argv[3] : cfg.rules_dir,
+		    stdout) == 0 ? 0 : 1;
+	ctx_open();
+	if (strcmp(argv[1], "lists") == 0 && argc == 3 &&
+	    strcmp(argv[2], "sync") == 0)
+		rc = cmd_lists_sync();
+	else if (strcmp(argv[1], "demo") == 0 && argc == 3 &&
+	    strcmp(argv[2], "load") == 0)
+		rc = cmd_demo_load();
+	else if (strcmp(argv[1], "user") == 0 && argc >= 3)
+		rc = cmd_user(argc - 2, argv + 2);
+	else
+		usage();
+	ctx_close();
+	return rc;
+}

@@ -1,0 +1,179 @@
+/*
+ * router.c: the table of every API route, and the checks every request
+ * passes before its handler runs: method, session, CSRF token and Origin
+ * on state-changing requests, JSON body.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "extern.h"
+
+#define RF_AUTH		0x01	/* needs a session */
+#define RF_BODY		0x02	/* takes a JSON object body */
+#define RF_NOCSRF	0x04	/* state-changing but no session yet (login) */
+
+enum route {
+	R_HEALTH,
+	R_SESSION_NEW,
+	R_SESSION_DELETE,
+	R_ME,
+	R_ME_PASSWORD,
+	R_ME_LANG,
+	R_CONFIG,
+	R_MENU,
+	R__MAX
+};
+
+/* '*' in a path matches one non-empty segment, passed in ctx->args. */
+static const struct route_def {
+	const char	*method;
+	const char	*path;
+	unsigned	 flags;
+	void		(*fn)(struct ctx *);
+} routes[R__MAX] = {
+	[R_HEALTH] = { "GET", "/api/v1/health", 0, h_health },
+	[R_SESSION_NEW] = { "POST", "/api/v1/session", RF_BODY | RF_NOCSRF,
+	    h_session_new },
+	[R_SESSION_DELETE] = { "DELETE", "/api/v1/session", RF_AUTH,
+	    h_session_delete },
+	[R_ME] = { "GET", "/api/v1/me", RF_AUTH, h_me },
+	[R_ME_PASSWORD] = { "PUT", "/api/v1/me/password", RF_AUTH | RF_BODY,
+	    h_me_password },
+	[R_ME_LANG] = { "PUT", "/api/v1/me/lang", RF_AUTH | RF_BODY,
+	    h_me_lang },
+	[R_CONFIG] = { "GET", "/api/v1/config", RF_AUTH, h_config },
+	[R_MENU] = { "GET", "/api/v1/menu", RF_AUTH, h_menu },
+};
+
+/* Match path against pattern; fill args for '*' segments. */
+static int
+route_match(const char *pat, const char *path, const char **args,
+    struct arena *a)
+{
+	size_t	 n, nargs = 0;
+
+	while (*pat != '\0' && *path != '\0') {
+		if (*pat == '*') {
+			n = strcspn(path, "/");
+			if (n == 0 || nargs == CTX_MAXARGS)
+				return 0;
+			args[nargs++] = arena_strndup(a, path, n);
+			path += n;
+			pat++;
+			continue;
+		}
+		if (*pat != *path)
+			return 0;
+		pat++;
+		path++;
+	}
+	return *pat == '\0' && *path == '\0';
+}
+
+static int
+is_safe_method(const char *m)
+{
+	return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
+}
+
+/*
+ * Origin check for state-changing requests (CSRF defence in depth beside
+ * the token, OWASP "Verifying Origin").  A browser always sends Origin on
+ * a cross-site POST; its absence means a same-origin or non-browser client,
+ * which the token check still covers.
+ */
+static int
+origin_ok(const struct ctx *c)
+{
+	const char	*o = c->req.origin, *host = c->req.host, *p;
+	size_t		 n;
+
+	if (o == NULL)
+		return 1;
+	if (host != NULL) {
+		p = strncmp(o, "https://", 8) == 0 ? o + 8 :
+		    strncmp(o, "http://", 7) == 0 ? o + 7 : NULL;
+		if (p != NULL && strcmp(p, host) == 0)
+			return 1;
+	}
+	/* CRM_ORIGINS: space-separated list of exact origins. */
+	n = strlen(o);
+	for (p = cfg.origins; *p != '\0'; ) {
+		size_t	 len = strcspn(p, " ");
+
+		if (len == n && strncmp(p, o, n) == 0)
+			return 1;
+		p += len;
+		p += strspn(p, " ");
+	}
+	return 0;
+}
+
+/* See extern.h. */
+void
+router_dispatch(struct ctx *c)
+{
+	const struct route_def	*r = NULL;
+	enum crm_err		 e;
+	const char		*field = NULL;
+	int			 i, path_known = 0;
+
+	for (i = 0; i < R__MAX; i++) {
+		if (!route_match(routes[i].path, c->req.path, c->args, c->a))
+			continue;
+		path_known = 1;
+		if (strcmp(routes[i].method, c->req.method) == 0 ||
+		    (strcmp(c->req.method, "HEAD") == 0 &&
+		     strcmp(routes[i].method, "GET") == 0)) {
+			r = &routes[i];
+			break;
+		}
+	}
+	if (r == NULL) {
+		if (path_known) {
+			reply_err(c, ERR_METHOD, NULL);
+			return;
+		}
+		reply_err(c, ERR_NOT_FOUND, NULL);
+		return;
+	}
+
+	/* The session decides the language before any error is written. */
+	if (r->flags & RF_AUTH) {
+		e = session_load(c);
+		if (e != ERR_OK) {
+			reply_err(c, e, NULL);
+			return;
+		}
+	}
+	if (!is_safe_method(c->req.method)) {
+		if (!origin_ok(c)) {
+			log_warn("csrf: origin %s refused for %s", c->req.origin,
+			    c->req.path);
+			reply_err(c, ERR_CSRF, NULL);
+			return;
+		}
+		if (!(r->flags & RF_NOCSRF) && (c->csrf == NULL ||
+		    c->req.csrf_token == NULL ||
+		    strlen(c->req.csrf_token) != strlen(c->csrf) ||
+		    auth_equal(c->req.csrf_token, c->csrf) != 0)) {
+			reply_err(c, ERR_CSRF, NULL);
+			return;
+		}
+	}
+	if (r->flags & RF_BODY) {
+		if (!http_is_json(c->req.content_type)) {
+			reply_err(c, ERR_UNSUPPORTED_TYPE, NULL);
+			return;
+		}
+		c->body = json_parse_body(c->a, c->req.body, c->req.bodylen,
+		    &e, &field);
+		if (c->body == NULL) {
+			reply_err(c, e, field);
+			return;
+		}
+	}
+	r->fn(c);
+}

@@ -1,0 +1,352 @@
+/*
+ * server.c: crmd, the FastCGI application server.
+ *
+ * A prefork master (like nginx's and PostgreSQL's postmaster) opens the
+ * FastCGI socket, forks cfg.workers workers and replaces any that dies.
+ * SIGTERM/SIGINT: the workers finish the request in hand and exit, then
+ * the master exits (workers still busy after 20 s are killed).  SIGHUP:
+ * every worker re-opens its rules state before its next request.
+ *
+ * A worker holds one PostgreSQL connection, one Redis connection and one
+ * Lua state for its whole life (each re-opened by itself after a failure)
+ * and one arena that is reset after every answer.  One access-log line per
+ * request: method, path, status, milliseconds, user.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+#include <jansson.h>
+
+#include "extern.h"
+
+#define MAXWORKERS	256
+
+static volatile sig_atomic_t	 got_term, got_hup, got_chld;
+static pid_t			 workers[MAXWORKERS];
+
+/* ------------------------------------------------------------- the worker */
+
+static void
+worker_sig(int sig)
+{
+	if (sig == SIGTERM || sig == SIGINT) {
+		/*
+		 * SIGTERM is blocked while a request is handled, so this
+		 * runs only while waiting in accept: leave at once.
+		 */
+		_exit(0);
+	}
+	if (sig == SIGHUP)
+		got_hup = 1;
+}
+
+/* Read the body (CONTENT_LENGTH bytes, already checked against the cap). */
+static enum crm_err
+read_body(struct ctx *c, FCGX_Stream *in)
+{
+	size_t	 n = c->req.content_length;
+	int	 got;
+
+	if (n == 0) {
+		c->req.body = arena_strdup(c->a, "");
+		c->req.bodylen = 0;
+		return c->req.body ? ERR_OK : ERR_INTERNAL;
+	}
+	if ((c->req.body = arena_alloc(c->a, n + 1)) == NULL)
+		return ERR_TOO_LARGE;
+	got = FCGX_GetStr(c->req.body, (int)n, in);
+	if (got < 0 || (size_t)got != n)
+		return ERR_BAD_REQUEST;
+	c->req.body[n] = '\0';
+	c->req.bodylen = n;
+	return ERR_OK;
+}
+
+static void
+write_reply(struct ctx *c, FCGX_Stream *out)
+{
+	struct reply	*r = &c->rep;
+
+	FCGX_FPrintF(out, "Status: %d\r\n", r->status);
+	if (r->ctype != NULL)
+		FCGX_FPrintF(out, "Content-Type: %s\r\n", r->ctype);
+	FCGX_FPrintF(out, "Cache-Control: no-store\r\n"
+	    "Content-Length: %zu\r\n", r->status == 204 ? 0 : r->body.len);
+	if (r->hdr.len)
+		FCGX_PutStr(r->hdr.data, (int)r->hdr.len, out);
+	FCGX_PutS("\r\n", out);
+	if (r->body.len && r->status != 204 &&
+	    strcmp(c->req.method ? c->req.method : "", "HEAD") != 0)
+		FCGX_PutStr(r->body.data, (int)r->body.len, out);
+}
+
+static void
+handle(struct worker *w, FCGX_Request *fr)
+{
+	struct ctx	 c;
+	struct timespec	 t0, t1;
+	enum crm_err	 e;
+	long		 us;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(&c, 0, sizeof(c));
+	c.w = w;
+	c.a = &w->a;
+	buf_init(&c.rep.hdr, c.a, 16 * 1024);
+	buf_init(&c.rep.body, c.a, 64 * 1024 * 1024);
+	c.lang = LANG_ZH;
+	e = http_req_from_params(c.a, fr->envp, cfg.max_body, &c.req);
+	if (e == ERR_OK)
+		c.lang = i18n_from_accept(c.req.accept_language);
+	if (e == ERR_OK)
+		e = read_body(&c, fr->in);
+	if (e != ERR_OK)
+		reply_err(&c, e, NULL);
+	else
+		router_dispatch(&c);
+	/* A handler that failed half-way never leaves a transaction open. */
+	db_rollback(w->db);
+	write_reply(&c, fr->out);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	us = (t1.tv_sec - t0.tv_sec) * 1000000L +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000;
+	log_info("access %s %s %d %ld.%03ldms %s%s%s",
+	    c.req.method ? c.req.method : "-",
+	    c.req.path ? c.req.path : "-", c.rep.status, us / 1000, us % 1000,
+	    c.user ? c.user->login : "-",
+	    c.rep.err != ERR_OK ? " " : "",
+	    c.rep.err != ERR_OK ? crm_errcode(c.rep.err) : "");
+	arena_reset(c.a);
+}
+
+static void
+worker_open_rules(struct worker *w)
+{
+	if (w->rules != NULL)
+		rules_close(w->rules);
+	w->rules = rules_open(cfg.rules_dir, cfg.rules_mem, cfg.rules_budget);
+	if (w->rules == NULL)
+		log_err("rules: cannot open %s", cfg.rules_dir);
+}
+
+static void
+worker_main(int listen_fd)
+{
+	struct worker		 w;
+	FCGX_Request		 fr;
+	struct sigaction	 sa;
+	sigset_t		 term, old;
+
+	memset(&w, 0, sizeof(w));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = worker_sig;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGINT);
+
+	arena_init(&w.a, 256 * 1024 * 1024);
+	w.db = db_open(cfg.db);
+	w.cache = cache_open(cfg.redis_host, cfg.redis_port,
+	    cfg.redis_timeout_ms);
+	if (w.db == NULL || w.cache == NULL)
+		_exit(1);
+	worker_open_rules(&w);
+	(void)db_ensure(w.db);
+	(void)cache_up(w.cache);
+	if (FCGX_InitRequest(&fr, listen_fd, 0) != 0)
+		_exit(1);
+	for (;;) {
+		if (FCGX_Accept_r(&fr) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_err("worker: accept failed: %s", strerror(errno));
+			sleep(1);
+			continue;
+		}
+		sigprocmask(SIG_BLOCK, &term, &old);
+		if (got_hup) {
+			got_hup = 0;
+			worker_open_rules(&w);
+		}
+		if (w.rules == NULL)
+			worker_open_rules(&w);
+		handle(&w, &fr);
+		FCGX_Finish_r(&fr);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
+}
+
+/* ------------------------------------------------------------- the master */
+
+static void
+master_sig(int sig)
+{
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		got_term = 1;
+		break;
+	case SIGHUP:
+		got_hup = 1;
+		break;
+	case SIGCHLD:
+		got_chld = 1;
+		break;
+	default:
+		break;
+	}
+}
+
+static pid_t
+spawn(int listen_fd)
+{
+	pid_t	 pid;
+
+	if ((pid = fork()) == -1) {
+		log_err("master: fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		worker_main(listen_fd);
+		_exit(0);
+	}
+	return pid;
+}
+
+static void
+signal_workers(int sig)
+{
+	int	 i;
+
+	for (i = 0; i < cfg.workers; i++)
+		if (workers[i] > 0)
+			kill(workers[i], sig);
+}
+
+static int
+live_workers(void)
+{
+	int	 i, n = 0;
+
+	for (i = 0; i < cfg.workers; i++)
+		n += workers[i] > 0;
+	return n;
+}
+
+/* Reap dead workers; returns how many died. */
+static int
+reap(void)
+{
+	pid_t	 pid;
+	int	 st, i, n = 0;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		for (i = 0; i < cfg.workers; i++)
+			if (workers[i] == pid)
+				workers[i] = 0;
+		if (!got_term) {
+			if (WIFSIGNALED(st))
+				log_warn("master: worker %d killed by signal %d",
+				    (int)pid, WTERMSIG(st));
+			else
+				log_warn("master: worker %d exited with %d",
+				    (int)pid, WEXITSTATUS(st));
+		}
+		n++;
+	}
+	return n;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct sigaction	 sa;
+	sigset_t		 mask, old;
+	time_t			 deadline, last_spawn = 0;
+	int			 listen_fd, i;
+
+	(void)argc;
+	(void)argv;
+	config_load();
+	if (cfg.workers > MAXWORKERS)
+		cfg.workers = MAXWORKERS;
+	if (FCGX_Init() != 0) {
+		log_err("crmd: FCGX_Init failed");
+		return 1;
+	}
+	if ((listen_fd = FCGX_OpenSocket(cfg.listen, 1024)) < 0) {
+		log_err("crmd: cannot listen on %s", cfg.listen);
+		return 1;
+	}
+	json_object_seed(0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = master_sig;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	log_info("crmd: listening on %s with %d workers", cfg.listen,
+	    cfg.workers);
+
+	/* Signals are only taken in sigsuspend, so no wake-up is lost. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	while (!got_term) {
+		got_chld = 0;
+		(void)reap();
+		for (i = 0; i < cfg.workers && !got_term; i++) {
+			if (workers[i] > 0)
+				continue;
+			/* A worker dying at once must not spin the CPU. */
+			if (last_spawn == time(NULL) && live_workers() == 0)
+				sleep(1);
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			workers[i] = spawn(listen_fd);
+			sigprocmask(SIG_BLOCK, &mask, NULL);
+			last_spawn = time(NULL);
+		}
+		if (got_hup) {
+			got_hup = 0;
+			log_info("master: SIGHUP: workers reload the rules");
+			signal_workers(SIGHUP);
+		}
+		if (!got_term && !got_chld)
+			sigsuspend(&old);
+	}
+
+	log_info("master: draining %d workers", live_workers());
+	signal_workers(SIGTERM);
+	deadline = time(NULL) + 20;
+	while (live_workers() > 0 && time(NULL) < deadline) {
+		(void)reap();
+		if (live_workers() > 0)
+			usleep(50 * 1000);
+	}
+	if (live_workers() > 0) {
+		log_warn("master: killing workers still busy");
+		signal_workers(SIGKILL);
+		while (reap() > 0 || live_workers() > 0)
+			usleep(10 * 1000);
+	}
+	log_info("master: stopped");
+	return 0;
+}
