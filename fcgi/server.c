@@ -68,22 +68,51 @@ read_body(struct ctx *c, FCGX_Stream *in)
 	return ERR_OK;
 }
 
+static const char *
+reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "Unknown";
+	}
+}
+
+/*
+ * Write the answer.  The head is built with our own buffer: libfcgi's
+ * FCGX_FPrintF has its own printf that does not know every conversion.
+ */
 static void
 write_reply(struct ctx *c, FCGX_Stream *out)
 {
 	struct reply	*r = &c->rep;
+	struct buf	 head;
+	size_t		 blen = r->status == 204 ? 0 : r->body.len;
 
-	FCGX_FPrintF(out, "Status: %d\r\n", r->status);
+	buf_init(&head, c->a, 64 * 1024);
+	buf_printf(&head, "Status: %d %s\r\n", r->status, reason(r->status));
 	if (r->ctype != NULL)
-		FCGX_FPrintF(out, "Content-Type: %s\r\n", r->ctype);
-	FCGX_FPrintF(out, "Cache-Control: no-store\r\n"
-	    "Content-Length: %zu\r\n", r->status == 204 ? 0 : r->body.len);
-	if (r->hdr.len)
-		FCGX_PutStr(r->hdr.data, (int)r->hdr.len, out);
-	FCGX_PutS("\r\n", out);
-	if (r->body.len && r->status != 204 &&
-	    strcmp(c->req.method ? c->req.method : "", "HEAD") != 0)
-		FCGX_PutStr(r->body.data, (int)r->body.len, out);
+		buf_printf(&head, "Content-Type: %s\r\n", r->ctype);
+	buf_printf(&head, "Cache-Control: no-store\r\nContent-Length: %zu\r\n",
+	    blen);
+	buf_write(&head, r->hdr.data, r->hdr.len);
+	buf_puts(&head, "\r\n");
+	FCGX_PutStr(head.data, (int)head.len, out);
+	if (blen && strcmp(c->req.method ? c->req.method : "", "HEAD") != 0)
+		FCGX_PutStr(r->body.data, (int)blen, out);
 }
 
 static void
