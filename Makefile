@@ -20,7 +20,7 @@ B	 = build
 
 # Modules shared by crmd, crmctl and the unit tests (reading order in README).
 CORE	 = arena buf log i18n http json rules db cache auth config migrate reply session
-HANDLERS = router h_session h_health h_config
+HANDLERS = router h_session h_health h_config h_documents h_customers wf wf_customer idem
 CORE_O	 = $(CORE:%=$(B)/%.o)
 HAND_O	 = $(HANDLERS:%=$(B)/%.o)
 UNITS	 = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
@@ -52,7 +52,7 @@ unit: $(UNITS:%=$(B)/%)
 
 # libFuzzer targets, built with clang into their own folder.
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Ifcgi \
-	      -fsanitize=fuzzer,address,undefined $(shell pkg-config --cflags $(PKGS))
+	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(shell pkg-config --cflags $(PKGS))
 FUZZ_SRC = fcgi/arena.c fcgi/buf.c fcgi/log.c fcgi/i18n.c fcgi/http.c fcgi/json.c
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) fcgi/extern.h
 	mkdir -p $(B)/fuzz

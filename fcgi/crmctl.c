@@ -253,6 +253,115 @@ cmd_lists_sync(void)
 	return 0;
 }
 
+/* The code of item i (cycled) of a list of rules/lists.lua. */
+static const char *
+list_code(json_t *list, size_t i)
+{
+	json_t	*it = json_array_get(list, i % json_array_size(list));
+
+	return json_string_value(json_object_get(it, "code"));
+}
+
+/* Leaf codes of the customer-type tree, depth first. */
+static void
+type_leaves(json_t *nodes, json_t *out)
+{
+	json_t	*n, *kids;
+	size_t	 i;
+
+	json_array_foreach(nodes, i, n) {
+		kids = json_object_get(n, "children");
+		if (json_array_size(kids) > 0)
+			type_leaves(kids, out);
+		else
+			json_array_append(out, json_object_get(n, "code"));
+	}
+}
+
+/*
+ * A few hundred demo customers with plausible Chinese company names,
+ * spread over the salespeople, their managers and the public pool.  Demo
+ * data is bootstrap, not a business event: it is inserted directly, with
+ * numbers and folded names from the same rules the documents use.
+ */
+static void
+demo_customers(long long *owners, size_t nowners)
+{
+	static const char *const cities[] = {
+		"北京", "上海", "广州", "深圳", "杭州", "南京", "成都", "武汉",
+		"西安", "天津", "苏州", "重庆", "青岛", "长沙", "郑州",
+	};
+	static const char *const words[] = {
+		"华信", "恒通", "瑞丰", "博远", "金诚", "天成", "宏达", "鑫源",
+		"中科", "同创", "安泰", "嘉禾", "明德", "远航", "汇智", "新锐",
+		"启明", "永盛", "卓越", "海纳",
+	};
+	static const char *const trades[] = {
+		"科技有限公司", "贸易有限公司", "制造有限公司", "物流有限公司",
+		"医疗器械有限公司", "建设工程有限公司", "信息技术有限公司",
+		"食品有限公司", "环保科技有限公司", "教育咨询有限公司",
+	};
+	static const char *const people[] = {
+		"王先生", "李女士", "张经理", "刘总", "陈主任", "杨先生",
+		"赵女士", "黄经理", "周总", "吴先生",
+	};
+	json_t		*regions, *sources, *stages, *statuses, *types, *leaves;
+	PGresult	*res;
+	const char	*name, *norm, *number, *owner, *day;
+	size_t		 i, n = 300;
+	json_t		*v;
+	char		*args;
+
+	regions = rule("lists", "regions", NULL);
+	sources = rule("lists", "sources", NULL);
+	stages = rule("lists", "stages", NULL);
+	statuses = rule("lists", "statuses", NULL);
+	types = rule("lists", "customer_types", NULL);
+	leaves = json_array();
+	type_leaves(types, leaves);
+	for (i = 0; i < n; i++) {
+		name = arena_printf(&w.a, "%s%s%s",
+		    cities[i % (sizeof(cities) / sizeof(cities[0]))],
+		    words[(i / 15) % (sizeof(words) / sizeof(words[0]))],
+		    trades[(i * 7) % (sizeof(trades) / sizeof(trades[0]))]);
+		v = json_pack("[s]", name);
+		args = json_dumps(v, JSON_COMPACT);
+		json_decref(v);
+		v = rule("customer", "normalize", args);
+		free(args);
+		norm = arena_strdup(&w.a, json_string_value(v));
+		json_decref(v);
+		res = run(ST_SEQ_NEXT, DB_ARGS("customer"));
+		day = db_get(res, 0, 1);
+		v = json_pack("[{s:s, s:I, s:s}]", "date", day, "seq",
+		    (json_int_t)db_getll(res, 0, 0), "kind", "customer");
+		args = json_dumps(v, JSON_COMPACT);
+		json_decref(v);
+		v = rule("numbering", "customer_number", args);
+		free(args);
+		number = arena_strdup(&w.a, json_string_value(v));
+		json_decref(v);
+		/* Two in five in the pool, the rest spread over owners. */
+		owner = i % 5 < 2 ? NULL :
+		    arena_printf(&w.a, "%lld", owners[i % nowners]);
+		run(ST_CUST_INSERT, DB_ARGS(number, name, norm,
+		    arena_printf(&w.a, "%s市%s路%zu号", cities[i %
+		    (sizeof(cities) / sizeof(cities[0]))], words[i % 20],
+		    10 + i), people[i % 10],
+		    arena_printf(&w.a, "13%09zu", 100000000 + i * 7919),
+		    list_code(regions, i), json_string_value(
+		    json_array_get(leaves, i % json_array_size(leaves))),
+		    list_code(sources, i / 3), list_code(stages, i / 2),
+		    list_code(statuses, i / 4), NULL, NULL, "{}", owner));
+	}
+	json_decref(regions);
+	json_decref(sources);
+	json_decref(stages);
+	json_decref(statuses);
+	json_decref(types);
+	json_decref(leaves);
+}
+
 static int
 cmd_demo_load(void)
 {
@@ -283,8 +392,8 @@ cmd_demo_load(void)
 		  "13900000006", "m", 0 },
 	};
 	const char	*pw = "demo-pass-2026";
-	long long	 root, d, id;
-	size_t		 i;
+	long long	 root, d, id, owners[16];
+	size_t		 i, nowners = 0;
 
 	if (cmd_lists_sync() != 0)
 		return 1;
@@ -302,10 +411,15 @@ cmd_demo_load(void)
 			run(ST_DEPT_SET_MANAGER, DB_ARGS(
 			    arena_printf(&w.a, "%lld", d),
 			    arena_printf(&w.a, "%lld", id)));
+		if (strcmp(people[i].role, "salesperson") == 0 ||
+		    strcmp(people[i].role, "manager") == 0)
+			owners[nowners++] = id;
 	}
+	demo_customers(owners, nowners);
 	if (db_commit(w.db) != ERR_OK)
 		return 1;
-	printf("demo: %zu staff in 3 departments (password %s)\n",
+	printf("demo: %zu staff in 3 departments (password %s), 300 "
+	    "customers (120 in the public pool)\n",
 	    sizeof(people) / sizeof(people[0]), pw);
 	return 0;
 }

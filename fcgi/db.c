@@ -87,6 +87,260 @@ static const char *const stmts[ST__MAX] = {
 	[ST_AUDIT] =
 	    "insert into audit_log (staff_id, action, object, object_id, "
 	    "detail, remote_addr) values ($1, $2, $3, $4, $5::jsonb, $6)",
+	/* ------------------------------------------- idempotency, numbers */
+	[ST_IDEM_LOCK] =
+	    "select pg_advisory_xact_lock(hashtextextended($1, 7240002))",
+	[ST_IDEM_GET] =
+	    "select request_hash, status, response from idempotency "
+	    "where staff_id = $1 and key = $2",
+	[ST_IDEM_PUT] =
+	    "insert into idempotency (staff_id, key, request_hash, status, "
+	    "response) values ($1, $2, $3, $4, $5)",
+	[ST_SEQ_NEXT] =
+	    "insert into number_seq (name, day, seq) values ($1, current_date, 1) "
+	    "on conflict (name, day) do update set seq = number_seq.seq + 1 "
+	    "returning seq, to_char(current_date, 'YYYY-MM-DD')",
+	/* --------------------------------------------------------- staff */
+	[ST_ROUTE_INFO] =
+	    "select s.id, s.role, s.department_id, d.manager_id, p.manager_id "
+	    "from staff s left join departments d on d.id = s.department_id "
+	    "left join departments p on p.id = d.parent_id where s.id = $1",
+	[ST_STAFF_FIRST_BY_ROLE] =
+	    "select id from staff where role = $1 and active order by id limit 1",
+	[ST_STAFF_ACTIVE_BY_LOGIN] =
+	    "select id from staff where login = $1 and active",
+	[ST_STAFF_LOCK] =
+	    "select id, role, max_customers, name, active from staff "
+	    "where id = $1 for update",
+	[ST_STAFF_LIST] =
+	    "select coalesce(json_agg(json_build_object('id', s.id, 'login', "
+	    "s.login, 'name', s.name, 'role', s.role, 'department_id', "
+	    "s.department_id, 'department', d.name) order by d.id, s.id), "
+	    "'[]')::text from staff s left join departments d on "
+	    "d.id = s.department_id where s.active",
+	/* ----------------------------------------------------- documents */
+	[ST_DOC_INSERT] =
+	    "insert into documents (number, kind, applicant_id, status, data, "
+	    "customer_id) values ($1, $2, $3, 'submitted', $4::jsonb, $5) "
+	    "returning id",
+	[ST_DOC_LOCK] =
+	    "select d.id, d.number, d.kind, d.applicant_id, d.status, "
+	    "d.data::text, d.customer_id, d.step, a.role from documents d "
+	    "join staff a on a.id = d.applicant_id where d.id = $1 for update "
+	    "of d",
+	[ST_DOC_SET_STATUS] =
+	    "update documents set status = $2, step = $3::int, "
+	    "customer_id = coalesce($4::bigint, customer_id), "
+	    "decided_at = case when $2 in ('approved', 'rejected', 'returned', "
+	    "'withdrawn') then now() else decided_at end, "
+	    "applied_at = case when $2 = 'approved' then now() else applied_at "
+	    "end, data = coalesce($5::jsonb, data) where id = $1",
+	[ST_DOC_JSON] =
+	    "select json_build_object('id', d.id, 'number', d.number, 'kind', "
+	    "d.kind, 'status', d.status, 'data', d.data, 'customer', case when "
+	    "c.id is null then null else json_build_object('id', c.id, "
+	    "'number', c.number, 'name', c.name) end, 'applicant', "
+	    "json_build_object('id', a.id, 'name', a.name), 'created_at', "
+	    "d.created_at, 'decided_at', d.decided_at, 'applied_at', "
+	    "d.applied_at, 'step', d.step, 'steps', coalesce((select "
+	    "json_agg(json_build_object('idx', s.idx, 'approver', "
+	    "json_build_object('id', p.id, 'name', p.name), 'rule', s.rule, "
+	    "'status', s.status, 'comment', s.comment, 'decided_at', "
+	    "s.decided_at) order by s.idx) from document_steps s join staff p "
+	    "on p.id = s.approver_id where s.document_id = d.id), '[]'))::text "
+	    "from documents d join staff a on a.id = d.applicant_id "
+	    "left join customers c on c.id = d.customer_id where d.id = $1 "
+	    "and (d.applicant_id = $2 or $3 in ('director', 'admin') or exists "
+	    "(select 1 from document_steps s where s.document_id = d.id and "
+	    "s.approver_id = $2) or ($3 = 'manager' and a.department_id in "
+	    "(select crm_managed_depts($2::bigint))))",
+	[ST_DOC_LIST] =
+	    "select coalesce(json_agg(x order by x.id desc), '[]')::text from "
+	    "(select d.id, d.number, d.kind, d.status, d.created_at, "
+	    "d.customer_id, c.name as customer_name, a.name as applicant "
+	    "from documents d join staff a on a.id = d.applicant_id "
+	    "left join customers c on c.id = d.customer_id "
+	    "where d.applicant_id = $1 and ($2::text is null or d.kind = $2) "
+	    "and ($3::text is null or d.status = $3) order by d.id desc "
+	    "limit 200) x",
+	[ST_STEP_INSERT] =
+	    "insert into document_steps (document_id, idx, approver_id, rule, "
+	    "status) values ($1, $2, $3, $4, $5)",
+	[ST_STEP_DECIDE] =
+	    "update document_steps set status = $3, comment = $4, "
+	    "decided_at = now() where document_id = $1 and idx = $2",
+	[ST_STEP_ACTIVATE] =
+	    "update document_steps set status = 'pending' where "
+	    "document_id = $1 and idx = $2 returning approver_id",
+	[ST_STEPS_CANCEL] =
+	    "update document_steps set status = 'cancelled' where "
+	    "document_id = $1 and status in ('waiting', 'pending')",
+	[ST_STEP_CURRENT] =
+	    "select idx, approver_id, status, (select count(*) from "
+	    "document_steps where document_id = $1) from document_steps "
+	    "where document_id = $1 and idx = $2",
+	[ST_TODOS] =
+	    "select coalesce(json_agg(x order by x.created_at), '[]')::text from "
+	    "(select d.id, d.number, d.kind, d.created_at, d.data, "
+	    "a.name as applicant, c.name as customer_name, s.idx as step "
+	    "from document_steps s join documents d on d.id = s.document_id "
+	    "join staff a on a.id = d.applicant_id left join customers c on "
+	    "c.id = d.customer_id where s.approver_id = $1 and "
+	    "s.status = 'pending' and d.status = 'submitted') x",
+	[ST_NOTIFY] =
+	    "insert into notifications (staff_id, kind, document_id, "
+	    "customer_id, detail) values ($1, $2, $3, $4, $5::jsonb)",
+	[ST_NOTIFY_LIST] =
+	    "select coalesce(json_agg(x order by x.id desc), '[]')::text from "
+	    "(select n.id, n.kind, n.document_id, n.customer_id, n.detail, "
+	    "n.created_at, n.read_at, d.number as document_number, d.kind as "
+	    "document_kind, d.status as document_status, c.name as "
+	    "customer_name from notifications n left join documents d on "
+	    "d.id = n.document_id left join customers c on c.id = "
+	    "n.customer_id where n.staff_id = $1 order by n.id desc limit 100) x",
+	[ST_NOTIFY_READ] =
+	    "update notifications set read_at = now() where staff_id = $1 and "
+	    "read_at is null and ($2::bigint is null or id = $2)",
+	[ST_NOTIFY_UNREAD] =
+	    "select count(*) from notifications where staff_id = $1 and "
+	    "read_at is null",
+	/* ----------------------------------------------------- customers */
+	[ST_CUST_BY_NORM] =
+	    "select c.id, c.number, c.owner_id, s.name from customers c "
+	    "left join staff s on s.id = c.owner_id where c.name_norm = $1",
+	[ST_CUST_INSERT] =
+	    "insert into customers (number, name, name_norm, address, contact, "
+	    "phone, region, type_code, source, stage, status, lat, lng, extra, "
+	    "owner_id, owned_since, created_by) values ($1, $2, $3, $4, $5, $6, "
+	    "$7, $8, $9, $10, $11, $12::float8, $13::float8, $14::jsonb, $15, "
+	    "now(), $15) returning id",
+	[ST_CUST_LOCK] =
+	    "select c.id, c.number, c.name, c.owner_id, c.previous_owner_id, "
+	    "(c.returned_at > now() - make_interval(days => $2::int)), "
+	    "o.name, c.locked from customers c left join staff o on "
+	    "o.id = c.owner_id where c.id = $1 for update of c",
+	[ST_CUST_SET_OWNER] =
+	    "update customers set owner_id = $2, owned_since = now(), "
+	    "updated_at = now() where id = $1",
+	[ST_CUST_JSON] =
+	    "select row_to_json(c)::text, coalesce((select json_agg(staff_id "
+	    "order by staff_id) from customer_shares where customer_id = c.id), "
+	    "'[]')::text from customers c where c.id = $1",
+	[ST_CUST_UPDATE] =
+	    "update customers set "
+	    "name = coalesce($2::jsonb->>'name', name), "
+	    "name_norm = coalesce($3, name_norm), "
+	    "address = case when $2::jsonb ? 'address' then "
+	    "$2::jsonb->>'address' else address end, "
+	    "contact = case when $2::jsonb ? 'contact' then "
+	    "$2::jsonb->>'contact' else contact end, "
+	    "phone = case when $2::jsonb ? 'phone' then "
+	    "$2::jsonb->>'phone' else phone end, "
+	    "region = case when $2::jsonb ? 'region' then "
+	    "$2::jsonb->>'region' else region end, "
+	    "type_code = case when $2::jsonb ? 'type' then "
+	    "$2::jsonb->>'type' else type_code end, "
+	    "source = case when $2::jsonb ? 'source' then "
+	    "$2::jsonb->>'source' else source end, "
+	    "stage = case when $2::jsonb ? 'stage' then "
+	    "$2::jsonb->>'stage' else stage end, "
+	    "status = case when $2::jsonb ? 'status' then "
+	    "$2::jsonb->>'status' else status end, "
+	    "lat = case when $2::jsonb ? 'lat' then "
+	    "($2::jsonb->>'lat')::float8 else lat end, "
+	    "lng = case when $2::jsonb ? 'lng' then "
+	    "($2::jsonb->>'lng')::float8 else lng end, "
+	    "extra = extra || coalesce($4::jsonb, '{}'), "
+	    "updated_at = now() where id = $1",
+	[ST_CUST_LIST] =
+	    "select coalesce(json_agg(x), '[]')::text, coalesce(max(x.total), 0) "
+	    "from (select c.id, c.number, c.name, c.type_code as type, "
+	    "c.status, c.region, c.stage, c.visit_count, c.last_visit_at, "
+	    "c.owner_id, o.name as owner, c.contact, c.phone, c.extra, "
+	    "c.created_at, exists (select 1 from customer_shares sh where "
+	    "sh.customer_id = c.id) as shared, count(*) over () as total "
+	    "from customers c left join staff o on o.id = c.owner_id where "
+	    "case $1 "
+	    " when 'mine' then c.owner_id = $2 or exists (select 1 from "
+	    "  customer_shares s where s.customer_id = c.id and s.staff_id = $2) "
+	    " when 'shared_by_me' then c.owner_id = $2 and exists (select 1 "
+	    "  from customer_shares s where s.customer_id = c.id) "
+	    " when 'shared_with_me' then exists (select 1 from customer_shares "
+	    "  s where s.customer_id = c.id and s.staff_id = $2) "
+	    " when 'pool' then c.owner_id is null "
+	    " when 'all' then $3 in ('director', 'admin') or ($3 = 'manager' "
+	    "  and c.owner_id in (select id from staff where department_id in "
+	    "  (select crm_managed_depts($2::bigint)))) "
+	    " else false end "
+	    "and ($4::text is null or c.type_code in (select "
+	    " crm_type_subtree($4))) "
+	    "and ($5::text is null or c.name ilike '%' || $5 || '%' or "
+	    " c.number ilike '%' || $5 || '%' or c.contact ilike '%' || $5 || "
+	    " '%' or c.phone like '%' || $5 || '%') "
+	    "order by "
+	    " case when $6 = 'name' then c.name end, "
+	    " case when $6 = '-name' then c.name end desc, "
+	    " case when $6 = 'number' then c.number end, "
+	    " case when $6 = '-number' then c.number end desc, "
+	    " case when $6 = 'last_visit' then c.last_visit_at end nulls first, "
+	    " case when $6 = '-last_visit' then c.last_visit_at end desc nulls last, "
+	    " case when $6 = 'visit_count' then c.visit_count end, "
+	    " case when $6 = '-visit_count' then c.visit_count end desc, "
+	    " c.id desc limit $7::int offset $8::int) x",
+	[ST_CUST_DETAIL] =
+	    "select json_build_object('id', c.id, 'number', c.number, 'name', "
+	    "c.name, 'address', c.address, 'contact', c.contact, 'phone', "
+	    "c.phone, 'region', c.region, 'type', c.type_code, 'source', "
+	    "c.source, 'stage', c.stage, 'status', c.status, 'lat', c.lat, "
+	    "'lng', c.lng, 'extra', c.extra, 'locked', c.locked, 'owner', case "
+	    "when o.id is null then null else json_build_object('id', o.id, "
+	    "'name', o.name) end, 'visit_count', c.visit_count, "
+	    "'last_visit_at', c.last_visit_at, 'deal_total', c.deal_total, "
+	    "'paid_total', c.paid_total, 'remaining', c.deal_total - "
+	    "c.paid_total, 'created_at', c.created_at, 'owned_since', "
+	    "c.owned_since, 'shared_with', coalesce((select json_agg("
+	    "json_build_object('id', s.id, 'name', s.name) order by s.id) from "
+	    "customer_shares sh join staff s on s.id = sh.staff_id where "
+	    "sh.customer_id = c.id), '[]'))::text from customers c left join "
+	    "staff o on o.id = c.owner_id where c.id = $1 and "
+	    "crm_sees($2, $3, c.id, c.owner_id)",
+	[ST_CUST_TIMELINE] =
+	    "select coalesce(json_agg(x order by x.at desc), '[]')::text from ("
+	    "select 'document' as type, d.applied_at as at, d.kind, d.number, "
+	    "d.id as document_id, a.name as who, d.data as detail, null as "
+	    "field, null as before, null as after from documents d join staff a "
+	    "on a.id = d.applicant_id where d.customer_id = $1 and "
+	    "d.status = 'approved' union all "
+	    "select 'change', l.at, null, null, l.document_id, s.name, null, "
+	    "l.field, l.before, l.after from change_log l left join staff s on "
+	    "s.id = l.staff_id where l.customer_id = $1 union all "
+	    "select 'pool', p.at, p.event, null, null, s.name, "
+	    "to_jsonb(p.reason), null, null, null from pool_log p left join "
+	    "staff s on s.id = p.staff_id where p.customer_id = $1 "
+	    "order by 2 desc limit 500) x",
+	[ST_CUST_OWNED_LOCK] =
+	    "select id from customers where owner_id = $1 and ($2::bigint[] is "
+	    "null or id = any($2::bigint[])) order by id for update",
+	[ST_OWNED_COUNT] =
+	    "select count(*) from customers where owner_id = $1",
+	[ST_CLAIMS_TODAY] =
+	    "select count(*) from pool_log where staff_id = $1 and "
+	    "event = 'claimed' and at >= current_date",
+	[ST_SHARE_ADD] =
+	    "insert into customer_shares (customer_id, staff_id) select $1, "
+	    "s.id from staff s where s.id = any($2::bigint[]) and s.active and "
+	    "s.id <> (select coalesce(owner_id, 0) from customers where id = $1) "
+	    "on conflict do nothing",
+	[ST_SHARE_CLEAR] = "delete from customer_shares where customer_id = $1",
+	[ST_SHARES_OF] =
+	    "select coalesce(json_agg(staff_id order by staff_id), '[]')::text "
+	    "from customer_shares where customer_id = $1",
+	[ST_CHANGE_LOG] =
+	    "insert into change_log (customer_id, document_id, field, before, "
+	    "after, staff_id) values ($1, $2, $3, $4, $5, $6)",
+	[ST_POOL_LOG] =
+	    "insert into pool_log (customer_id, event, staff_id, reason) "
+	    "values ($1, $2, $3, $4)",
 	[ST_TYPE_UPSERT] =
 	    "insert into customer_types (code, parent_code, name_zh, name_en, "
 	    "sort, active) values ($1, $2, $3, $4, $5, true) "

@@ -107,6 +107,11 @@ enum crm_err {
 	ERR_TOO_LARGE,		/* 413 */
 	ERR_UNSUPPORTED_TYPE,	/* 415 */
 	ERR_VALIDATION,		/* 422: a rule refused the data */
+	ERR_DUPLICATE,		/* 409: a customer of that name exists */
+	ERR_ALREADY_CLAIMED,	/* 409: someone else claimed it first */
+	ERR_LIMIT,		/* 409: a pool or ownership limit */
+	ERR_IDEM_KEY,		/* 400: Idempotency-Key missing or malformed */
+	ERR_IDEM_REUSED,	/* 422: same key, different request */
 	ERR_WEAK_PASSWORD,	/* 422 */
 	ERR_LOCKED,		/* 429: too many failed logins */
 	ERR_RULE,		/* 500-free: a rule failed; answered as 503 */
@@ -140,8 +145,10 @@ struct kvlist {
  * Pure parsers over untrusted bytes: they never read past len, never
  * allocate outside the arena, and return -1 on malformed input (bad percent
  * escape, too many pairs) with nothing half-filled.  Caps: 256 pairs, keys
- * 256 bytes.  Cookie parsing follows RFC 6265 section 5.2 loosely (garbage
- * pairs are skipped, not fatal).
+ * 256 bytes.  Query strings and form bodies both read '+' as a space.
+ * Values are bytes (check http_utf8_valid where text is expected).
+ * Cookie parsing follows RFC 6265 section 5.2 loosely (garbage pairs are
+ * skipped, not fatal).
  */
 int		 http_parse_query(struct arena *, const char *, size_t,
 		    struct kvlist *);
@@ -297,6 +304,47 @@ enum stmt {
 	ST_SESSION_PURGE,
 	ST_SESSION_HASHES_OF_USER,
 	ST_AUDIT,
+	ST_IDEM_LOCK,
+	ST_IDEM_GET,
+	ST_IDEM_PUT,
+	ST_SEQ_NEXT,
+	ST_ROUTE_INFO,
+	ST_STAFF_FIRST_BY_ROLE,
+	ST_STAFF_ACTIVE_BY_LOGIN,
+	ST_STAFF_LOCK,
+	ST_STAFF_LIST,
+	ST_DOC_INSERT,
+	ST_DOC_LOCK,
+	ST_DOC_SET_STATUS,
+	ST_DOC_JSON,
+	ST_DOC_LIST,
+	ST_STEP_INSERT,
+	ST_STEP_DECIDE,
+	ST_STEP_ACTIVATE,
+	ST_STEPS_CANCEL,
+	ST_STEP_CURRENT,
+	ST_TODOS,
+	ST_NOTIFY,
+	ST_NOTIFY_LIST,
+	ST_NOTIFY_READ,
+	ST_NOTIFY_UNREAD,
+	ST_CUST_BY_NORM,
+	ST_CUST_INSERT,
+	ST_CUST_LOCK,
+	ST_CUST_SET_OWNER,
+	ST_CUST_JSON,
+	ST_CUST_UPDATE,
+	ST_CUST_LIST,
+	ST_CUST_DETAIL,
+	ST_CUST_TIMELINE,
+	ST_CUST_OWNED_LOCK,
+	ST_OWNED_COUNT,
+	ST_CLAIMS_TODAY,
+	ST_SHARE_ADD,
+	ST_SHARE_CLEAR,
+	ST_SHARES_OF,
+	ST_CHANGE_LOG,
+	ST_POOL_LOG,
 	ST_TYPE_UPSERT,
 	ST_TYPE_DEACTIVATE_ALL,
 	ST_LIST_UPSERT,
@@ -439,7 +487,26 @@ struct ctx {
 	const char	*csrf;		/* the session's CSRF token */
 	struct json_t	*body;		/* parsed JSON body, or NULL */
 	const char	*args[CTX_MAXARGS]; /* '*' segments of the route */
+	const char	*errfield;	/* set by ctx_fail for the answer */
+	const char	*errmsg;
+	struct json_t	*errextra;	/* merged into the error object */
 };
+
+/*
+ * Record why a step failed (field and message in the user's language, both
+ * may be NULL for the generic message) and return e, so a workflow step
+ * can "return ctx_fail(...)" and its caller answers with reply_fail.
+ */
+enum crm_err	 ctx_fail(struct ctx *, enum crm_err e, const char *field,
+		    const char *msg);
+/* Answer the failure recorded by ctx_fail (or e's generic message). */
+void		 reply_fail(struct ctx *, enum crm_err e);
+/* A message formatted in the request's language, in the arena. */
+#define CTX_PRINTF(c, zh, en, ...) ((c)->lang == LANG_EN ? \
+	arena_printf((c)->a, en, __VA_ARGS__) : \
+	arena_printf((c)->a, zh, __VA_ARGS__))
+/* "zh" or "en" text of a {zh, en} pair in the request's language. */
+const char	*ctx_text(struct ctx *, const char *zh, const char *en);
 
 /* ---------------------------------------------------------------- reply.c */
 
@@ -487,6 +554,86 @@ struct json_t	*session_user_json(const struct user *);
 void		 audit(struct ctx *, const char *action, const char *object,
 		    const char *object_id, struct json_t *detail);
 
+/* ------------------------------------------------------------------ wf.c */
+
+/* A document (单据) being submitted, decided or applied. */
+struct doc {
+	long long	 id;		/* 0 until inserted */
+	const char	*number;
+	const char	*kind;
+	long long	 applicant_id;
+	const char	*applicant_role;
+	long long	 customer_id;	/* 0 when none (yet) */
+	struct json_t	*data;		/* owned by the request arena */
+	struct json_t	*result;	/* what apply reports back, or NULL */
+};
+
+/*
+ * A document kind: its checks that need the database (inside the
+ * transaction, before routing) and its effect on the archive (inside the
+ * transaction of the final approval).  Both return ERR_OK or a ctx_fail.
+ * New kinds are new rows of the table in wf.c and a wf_*.c file; the
+ * engine itself does not change.
+ */
+struct wf_kind {
+	const char	*name;
+	enum crm_err	(*check)(struct ctx *, struct doc *);
+	enum crm_err	(*apply)(struct ctx *, struct doc *);
+};
+
+/* The kind named name, or NULL. */
+const struct wf_kind *wf_kind(const char *name);
+/*
+ * Submit a document of kind with data for the request's user: validate
+ * with rules/forms.lua, check, route with rules/routing.lua, insert, and
+ * apply at once when the route has no steps.  Runs inside the caller's
+ * transaction.  On success d is filled and *applied says whether it was.
+ */
+enum crm_err	 wf_submit(struct ctx *, const struct wf_kind *,
+		    struct json_t *data, struct doc *d, int *applied);
+/* Approve, reject or send back the current step of document id. */
+enum crm_err	 wf_decide(struct ctx *, long long id, const char *action,
+		    const char *comment, struct doc *d);
+/* The applicant withdraws a pending document. */
+enum crm_err	 wf_withdraw(struct ctx *, long long id, struct doc *d);
+/* The document as JSON for answers (with its steps). */
+struct json_t	*wf_doc_json(struct ctx *, long long id);
+/* Call rules/file.lua fn with the JSON array args (stolen); NULL on error. */
+struct json_t	*rules_json(struct ctx *, const char *file, const char *fn,
+		    struct json_t *args);
+/* Insert a notification for staff (kind todo, reminder, result). */
+void		 notify(struct ctx *, long long staff_id, const char *kind,
+		    long long document_id, long long customer_id,
+		    struct json_t *detail);
+
+/* The next customer number (rules/numbering.lua customer_number). */
+const char	*wf_customer_number(struct ctx *, enum crm_err *);
+
+/* ---------------------------------------------------------- wf_customer.c */
+
+enum crm_err	 wf_customer_new_check(struct ctx *, struct doc *);
+enum crm_err	 wf_customer_new_apply(struct ctx *, struct doc *);
+enum crm_err	 wf_claim_check(struct ctx *, struct doc *);
+enum crm_err	 wf_claim_apply(struct ctx *, struct doc *);
+enum crm_err	 wf_transfer_check(struct ctx *, struct doc *);
+enum crm_err	 wf_transfer_apply(struct ctx *, struct doc *);
+enum crm_err	 wf_change_check(struct ctx *, struct doc *);
+enum crm_err	 wf_change_apply(struct ctx *, struct doc *);
+
+/* ----------------------------------------------------------------- idem.c */
+
+/*
+ * Idempotency keys.  Every POST that creates or decides a document carries
+ * Idempotency-Key.  idem_begin_or_reply opens the transaction, takes an
+ * advisory lock on (user, key) so two copies of one request run one after
+ * the other, and answers a repeat with the first answer (or refuses the
+ * key reused with another body): it returns 1 when it answered (no
+ * transaction left open), 0 to go on inside the open transaction.
+ * idem_commit stores the answer built in c->rep with the key and commits.
+ */
+int		 idem_begin_or_reply(struct ctx *);
+enum crm_err	 idem_commit(struct ctx *);
+
 /* ------------------------------------------------------------- handlers */
 
 void	 h_health(struct ctx *);
@@ -497,5 +644,18 @@ void	 h_me_password(struct ctx *);
 void	 h_me_lang(struct ctx *);
 void	 h_config(struct ctx *);
 void	 h_menu(struct ctx *);
+void	 h_forms(struct ctx *);
+void	 h_documents_new(struct ctx *);
+void	 h_documents_list(struct ctx *);
+void	 h_documents_get(struct ctx *);
+void	 h_documents_decide(struct ctx *);
+void	 h_documents_withdraw(struct ctx *);
+void	 h_todos(struct ctx *);
+void	 h_customers_list(struct ctx *);
+void	 h_customers_get(struct ctx *);
+void	 h_customers_timeline(struct ctx *);
+void	 h_staff_list(struct ctx *);
+void	 h_notifications(struct ctx *);
+void	 h_notifications_read(struct ctx *);
 
 #endif /* CRM_EXTERN_H */

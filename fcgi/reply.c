@@ -65,6 +65,12 @@ reply_errmsg(struct ctx *c, enum crm_err e, const char *field,
 	err = json_pack("{s:s, s:s}", "code", crm_errcode(e), "message", msg);
 	if (err != NULL && field != NULL)
 		json_object_set_new(err, "field", json_string(field));
+	/* What the page needs to act on it (the customer of a duplicate). */
+	if (err != NULL && c->errextra != NULL)
+		json_object_set_new(err, "detail", c->errextra);
+	else
+		json_decref(c->errextra);
+	c->errextra = NULL;
 	if (crm_errstatus(e) == 503)
 		reply_header(c, "Retry-After: 2");
 	c->rep.status = crm_errstatus(e);

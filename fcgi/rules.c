@@ -1,0 +1,2170 @@
+/*
+ * rules.c: the Lua 5.4 host that runs the business rules under rules/.
+ *
+ * One lua_State per worker.  Its memory comes from a counting allocator
+ * that refuses growth past a cap for the whole state and, during a call,
+ * past a per-call allowance above what was in use when the call began.
+ * Only base, string, table, math and utf8 are opened; a rule never sees
+ * the global table.  Each rule file runs in its own _ENV whose reads fall
+ * back to one library table (a whitelist, with the library tables behind
+ * read-only proxies) and raise on unknown names, and whose writes raise.
+ *
+ * Every call runs under lua_pcall with a message handler, an instruction
+ * budget counted by a hook, a wall-clock limit, and the memory allowance.
+ * Once a limit is hit the call is doomed: the hook raises at every
+ * instruction and the sandbox's pcall/xpcall re-raise, so a rule cannot
+ * catch its way past a limit.  The few library functions that loop in C
+ * without running Lua instructions (table.move, table.insert, string.rep
+ * of an empty string, pattern matching) are wrapped so they charge the
+ * budget or refuse hopeless work up front.
+ *
+ * Files are re-read when their identity (device, inode, size, mtime and
+ * ctime with nanoseconds) changes, and when a file they crm.require'd at
+ * load time was reloaded.  A failed load keeps the last good version; its
+ * text is kept in C memory so the state can be rebuilt from scratch when
+ * rules leave too much live memory behind.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "extern.h"
+
+#define RULES_MEM_DEFAULT	((size_t)32 * 1024 * 1024)
+#define RULES_MEM_MIN		((size_t)1024 * 1024)
+#define RULES_INSTR_DEFAULT	10000000L
+#define RULES_HOOK_EVERY	1000	/* instructions between hook calls */
+#define RULES_TIME_MS		1000	/* wall clock per call */
+#define RULES_FILE_MAX		(1024 * 1024)
+#define RULES_NAME_MAX		48	/* "rules/" NAME ".lua" fits LUA_IDSIZE */
+#define RULES_FN_MAX		200
+#define RULES_ARGS_MAX		16
+#define RULES_DEPTH_MAX		64	/* JSON <-> Lua nesting */
+#define RULES_NEST_MAX		16	/* nested crm.require while loading */
+#define RULES_DIR_DEPTH		4	/* subfolders searched by rules_check */
+#define RULES_PATTERN_MAX	2e8	/* worst-case pattern matching steps */
+#define RULES_ERR_MAX		1024
+#define RULES_WHERE_MAX		128
+#define RULES_TRACE_MAX		512
+#define RULES_LOG_MAX		1000
+
+/* What a rule file looked like on disk. */
+struct ident {
+	int		 exists;
+	dev_t		 dev;
+	ino_t		 ino;
+	off_t		 size;
+	struct timespec	 mtim;
+	struct timespec	 ctim;
+};
+
+struct rfile;
+
+/* A file that another one crm.require'd while loading, at generation gen. */
+struct rdep {
+	struct rfile	*f;
+	unsigned	 gen;
+};
+
+struct rfile {
+	struct rfile	*next;
+	char		 name[RULES_NAME_MAX + 1];
+	struct ident	 tried;		/* the file at the last load attempt */
+	int		 has_tried;
+	int		 ref;		/* registry ref of the active table */
+	char		*good;		/* text of the active version */
+	size_t		 goodlen;
+	char		*err;		/* why the last attempt failed */
+	unsigned long	 errseq;	/* orders errors for rules_last_error */
+	unsigned	 gen;		/* bumped at every successful load */
+	struct rdep	*deps;		/* of the active version */
+	size_t		 ndeps;
+	struct rdep	*pdeps;		/* collected during a load */
+	size_t		 npdeps;
+	size_t		 pdepcap;
+	int		 loading;
+};
+
+struct rules {
+	lua_State	*L;
+	char		*dir;
+	size_t		 mem_cap;	/* the whole state */
+	size_t		 used;		/* bytes the allocator handed out */
+	size_t		 call_limit;	/* during a call: used may not pass it */
+	int		 in_call;
+	long		 instr_budget;
+	long		 instr_used;
+	long long	 deadline;	/* monotonic ms */
+	int		 budget_hit;
+	int		 time_hit;
+	int		 mem_hit;
+	char		 hitwhere[RULES_WHERE_MAX]; /* where a limit was hit */
+	char		 where[RULES_WHERE_MAX];   /* where the last error was */
+	char		 trace[RULES_TRACE_MAX];
+	struct rfile	*files;
+	struct rfile	*loading;	/* innermost file being loaded */
+	int		 load_depth;
+	unsigned long	 errseq;
+};
+
+/* Registry keys: the addresses are unique, the values unused. */
+static const char	key_lib = 'l';		/* the real library table */
+static const char	key_envmt = 'e';	/* metatable of every _ENV */
+static const char	key_frozen = 'f';	/* set of read-only proxies */
+static const char	key_arraymt = 'a';	/* marks a table as a JSON array */
+
+/* Carried into the protected call that runs a rule. */
+struct callctx {
+	struct rules	*r;
+	const char	*name;
+	const char	*fn;		/* NULL: only load, return the table */
+	json_t		*args;		/* array or NULL */
+};
+
+/* Carried into the protected call that loads a file. */
+struct loadctx {
+	struct rules	*r;
+	struct rfile	*f;
+	const char	*text;
+	size_t		 len;
+	int		 oldref;
+	int		 newref;
+};
+
+static void	file_refresh(struct rules *, struct rfile *, int);
+
+static struct rules *
+rules_of(lua_State *L)
+{
+	void	*ud;
+
+	(void)lua_getallocf(L, &ud);
+	return ud;
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The allocator.  Lua calls it for every allocation, resize and free.  It
+ * refuses growth past the cap that applies (whole state, or the call's
+ * allowance); Lua then runs an emergency collection, retries, and raises a
+ * memory error if it is still refused.
+ */
+static void *
+rules_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct rules	*r = ud;
+	size_t		 limit, grow;
+	void		*np;
+
+	if (ptr == NULL)
+		osize = 0;	/* osize is then the kind of object */
+	if (nsize == 0) {
+		free(ptr);
+		r->used -= osize;
+		return NULL;
+	}
+	if (nsize > osize) {
+		limit = r->in_call ? r->call_limit : r->mem_cap;
+		grow = nsize - osize;
+		if (grow > limit || r->used > limit - grow)
+			return NULL;
+	}
+	if ((np = realloc(ptr, nsize)) == NULL)
+		return NULL;
+	r->used = r->used - osize + nsize;
+	return np;
+}
+
+static int
+rules_panic(lua_State *L)
+{
+	const char	*msg = lua_tostring(L, -1);
+
+	/* Everything runs under lua_pcall; reaching this is a host bug. */
+	log_err("rules: unprotected Lua error: %s", msg ? msg : "?");
+	abort();
+}
+
+/* "rules/x.lua:12" for the function at level, or "" if not a Lua one. */
+static void
+where_of(lua_State *L, int level, char *buf, size_t sz)
+{
+	lua_Debug	 ar;
+
+	buf[0] = '\0';
+	if (lua_getstack(L, level, &ar) && lua_getinfo(L, "Sl", &ar) &&
+	    ar.currentline > 0)
+		snprintf(buf, sz, "%s:%d", ar.short_src, ar.currentline);
+}
+
+/*
+ * Doom the current call: from now on the hook fires at every instruction,
+ * so whatever pcall catches the first error, the next Lua instruction
+ * raises again until the outer call has unwound.
+ */
+static void
+doom(struct rules *r, lua_State *L, const char *where)
+{
+	if (r->hitwhere[0] == '\0' && where != NULL)
+		snprintf(r->hitwhere, sizeof(r->hitwhere), "%s", where);
+	lua_sethook(L, lua_gethook(L), LUA_MASKCOUNT, 1);
+}
+
+static const char *
+doom_reason(const struct rules *r)
+{
+	if (r->budget_hit)
+		return "instruction budget exceeded";
+	if (r->time_hit)
+		return "time limit exceeded";
+	if (r->mem_hit)
+		return "memory cap exceeded";
+	return NULL;
+}
+
+static int
+doomed(const struct rules *r)
+{
+	return r->budget_hit || r->time_hit || r->mem_hit;
+}
+
+static void
+rules_hook(lua_State *L, lua_Debug *ar)
+{
+	struct rules	*r = rules_of(L);
+	char		 where[RULES_WHERE_MAX];
+
+	if (!doomed(r)) {
+		r->instr_used += RULES_HOOK_EVERY;
+		if (r->instr_used > r->instr_budget)
+			r->budget_hit = 1;
+		else if (now_ms() > r->deadline)
+			r->time_hit = 1;
+		else
+			return;
+		where[0] = '\0';
+		if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
+			snprintf(where, sizeof(where), "%s:%d", ar->short_src,
+			    ar->currentline);
+		doom(r, L, where);
+	}
+	lua_pushstring(L, doom_reason(r));
+	lua_error(L);
+}
+
+/*
+ * Count n units of work done in C (elements moved, bytes scanned) against
+ * the instruction budget; raise when it runs out.
+ */
+static void
+charge(lua_State *L, lua_Unsigned n)
+{
+	struct rules	*r = rules_of(L);
+	char		 where[RULES_WHERE_MAX];
+
+	if (!r->in_call)
+		return;
+	if (!doomed(r) && n <= (lua_Unsigned)(r->instr_budget - r->instr_used)) {
+		r->instr_used += (long)n;
+		return;
+	}
+	if (!doomed(r)) {
+		r->budget_hit = 1;
+		where_of(L, 1, where, sizeof(where));
+		doom(r, L, where);
+	}
+	luaL_error(L, "%s", doom_reason(r));
+}
+
+/* ------------------------------------------------ the sandbox's functions */
+
+/* Call the wrapped library function (upvalue 1) with our arguments. */
+static int
+call_orig(lua_State *L)
+{
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+/* string.rep: Lua loops n times in C even when the result is empty. */
+static int
+sb_rep(lua_State *L)
+{
+	size_t		 l, lsep;
+	lua_Integer	 n;
+
+	(void)luaL_checklstring(L, 1, &l);
+	n = luaL_checkinteger(L, 2);
+	(void)luaL_optlstring(L, 3, "", &lsep);
+	if (n > 0 && l == 0 && lsep == 0) {
+		lua_pushliteral(L, "");
+		return 1;
+	}
+	return call_orig(L);
+}
+
+/* Index just past a [set] that starts at p[i] (Lua's class syntax). */
+static size_t
+pattern_set_end(const char *p, size_t pl, size_t i)
+{
+	i++;
+	if (i < pl && p[i] == '^')
+		i++;
+	do {
+		if (i >= pl)
+			return pl;
+		if (p[i++] == '%' && i < pl)
+			i++;
+	} while (i < pl && p[i] != ']');
+	return i < pl ? i + 1 : pl;
+}
+
+/*
+ * An upper bound on the steps Lua's backtracking matcher may take: each
+ * of the q quantifiers (*, +, -) can try every length, so a subject of n
+ * bytes costs about C(n + q, q) per start position (measured here:
+ * "a*a*b" over 2000 'a's takes 10 s; the bound says 4e9 steps).
+ */
+static double
+pattern_cost(const char *p, size_t pl, size_t n, int anchored)
+{
+	double	 cost;
+	size_t	 i = 0;
+	int	 q = 0, k, single;
+
+	if (anchored && pl > 0 && p[0] == '^')
+		i = 1;
+	else
+		anchored = 0;
+	while (i < pl) {
+		single = 1;
+		if (p[i] == '%' && i + 1 < pl && p[i + 1] == 'b') {
+			i += 4;
+			single = 0;
+		} else if (p[i] == '%' && i + 1 < pl && p[i + 1] == 'f') {
+			i = pattern_set_end(p, pl, i + 2);
+			single = 0;
+		} else if (p[i] == '%')
+			i += 2;
+		else if (p[i] == '[')
+			i = pattern_set_end(p, pl, i);
+		else {
+			single = p[i] != '(' && p[i] != ')';
+			i++;
+		}
+		if (single && i < pl &&
+		    (p[i] == '*' || p[i] == '+' || p[i] == '-')) {
+			q++;
+			i++;
+		} else if (single && i < pl && p[i] == '?')
+			i++;
+	}
+	cost = anchored ? 1.0 : (double)n + 1.0;
+	for (k = 1; k <= q && cost <= RULES_PATTERN_MAX; k++)
+		cost = cost * ((double)n + k) / k;
+	return cost;
+}
+
+/*
+ * Pattern matching runs in C and can take longer than any budget; refuse
+ * a pattern whose worst case is hopeless for this subject, and charge the
+ * subject's length.
+ */
+static void
+pattern_check(lua_State *L, int anchorable, int plain)
+{
+	size_t		 sl, pl;
+	const char	*p;
+
+	(void)luaL_checklstring(L, 1, &sl);
+	p = luaL_checklstring(L, 2, &pl);
+	if (!plain && pattern_cost(p, pl, sl, anchorable) > RULES_PATTERN_MAX)
+		luaL_error(L, "pattern too complex for a %d-byte string (each "
+		    "*, + or - multiplies the work): simplify the pattern or "
+		    "check the length first", (int)(sl > INT_MAX ? INT_MAX : sl));
+	charge(L, sl);
+}
+
+static int
+sb_find(lua_State *L)
+{
+	pattern_check(L, 1, lua_toboolean(L, 4));
+	return call_orig(L);
+}
+
+static int
+sb_match(lua_State *L)
+{
+	pattern_check(L, 1, 0);
+	return call_orig(L);
+}
+
+static int
+sb_gmatch(lua_State *L)
+{
+	pattern_check(L, 0, 0);
+	return call_orig(L);
+}
+
+static int
+sb_gsub(lua_State *L)
+{
+	pattern_check(L, 1, 0);
+	return call_orig(L);
+}
+
+/* The length table functions loop over, or 0 if the original will fail. */
+static lua_Integer
+table_len(lua_State *L)
+{
+	if (lua_type(L, 1) != LUA_TTABLE)
+		return 0;
+	return luaL_len(L, 1);
+}
+
+/* Charge the elements from i to j (inclusive) when there are any. */
+static void
+charge_range(lua_State *L, lua_Integer i, lua_Integer j)
+{
+	if (j >= i)
+		charge(L, (lua_Unsigned)j - (lua_Unsigned)i + 1);
+}
+
+/* table.move loops from f to e in C, even over nothing. */
+static int
+sb_tmove(lua_State *L)
+{
+	charge_range(L, luaL_checkinteger(L, 2), luaL_checkinteger(L, 3));
+	return call_orig(L);
+}
+
+/* table.insert(t, pos, v) shifts #t - pos + 1 elements; #t may be a lie. */
+static int
+sb_tinsert(lua_State *L)
+{
+	lua_Integer	 pos;
+	int		 isnum;
+
+	pos = lua_tointegerx(L, 2, &isnum);
+	if (lua_gettop(L) == 3 && isnum)
+		charge_range(L, pos, table_len(L));
+	return call_orig(L);
+}
+
+static int
+sb_tremove(lua_State *L)
+{
+	lua_Integer	 n = table_len(L), pos;
+	int		 isnum;
+
+	pos = lua_tointegerx(L, 2, &isnum);
+	if (isnum)
+		charge_range(L, pos, n);
+	return call_orig(L);
+}
+
+static int
+sb_tconcat(lua_State *L)
+{
+	lua_Integer	 n = table_len(L);
+
+	charge_range(L, luaL_optinteger(L, 3, 1), luaL_optinteger(L, 4, n));
+	return call_orig(L);
+}
+
+static int
+sb_tunpack(lua_State *L)
+{
+	lua_Integer	 n = table_len(L);
+
+	charge_range(L, luaL_optinteger(L, 2, 1), luaL_optinteger(L, 3, n));
+	return call_orig(L);
+}
+
+static int
+sb_tsort(lua_State *L)
+{
+	lua_Integer	 n = table_len(L);
+	double		 steps;
+
+	if (n > 1) {
+		steps = (double)n * log2((double)n);
+		charge(L, steps < 1e18 ? (lua_Unsigned)steps : (lua_Unsigned)1e18);
+	}
+	return call_orig(L);
+}
+
+/*
+ * pcall and xpcall that cannot swallow a limit: when the budget, the clock
+ * or the memory cap has been hit, the error goes on up.
+ */
+static int
+pcall_finish(lua_State *L, int status, int first)
+{
+	struct rules	*r = rules_of(L);
+
+	if (status == LUA_ERRMEM)
+		r->mem_hit = 1;
+	if (doomed(r)) {
+		if (r->mem_hit)
+			doom(r, L, NULL);
+		return lua_error(L);
+	}
+	if (status != LUA_OK) {
+		lua_pushboolean(L, 0);
+		lua_insert(L, -2);
+		return 2;
+	}
+	lua_pushboolean(L, 1);
+	lua_replace(L, first);
+	return lua_gettop(L) - first + 1;
+}
+
+static int
+sb_pcall(lua_State *L)
+{
+	int	 status;
+
+	luaL_checkany(L, 1);
+	lua_pushnil(L);		/* becomes the status slot */
+	lua_insert(L, 1);
+	status = lua_pcall(L, lua_gettop(L) - 2, LUA_MULTRET, 0);
+	return pcall_finish(L, status, 1);
+}
+
+static int
+sb_xpcall(lua_State *L)
+{
+	int	 status, n = lua_gettop(L);
+
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushnil(L);		/* status slot */
+	lua_pushvalue(L, 2);	/* handler */
+	lua_pushvalue(L, 1);	/* function */
+	lua_rotate(L, 3, 3);	/* f h nil h f args... */
+	status = lua_pcall(L, n - 2, LUA_MULTRET, 4);
+	/* stack: f h nil h results... or f h nil h err */
+	lua_remove(L, 4);
+	lua_remove(L, 1);
+	lua_remove(L, 1);
+	return pcall_finish(L, status, 1);
+}
+
+static int
+is_frozen(lua_State *L, int idx)
+{
+	int	 yes;
+
+	idx = lua_absindex(L, idx);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &key_frozen);
+	lua_pushvalue(L, idx);
+	yes = lua_rawget(L, -2) != LUA_TNIL;
+	lua_pop(L, 2);
+	return yes;
+}
+
+/* rawset that refuses the read-only library proxies. */
+static int
+sb_rawset(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	luaL_checkany(L, 2);
+	luaL_checkany(L, 3);
+	if (is_frozen(L, 1))
+		return luaL_error(L, "the library is read-only");
+	lua_settop(L, 3);
+	lua_rawset(L, 1);
+	return 1;
+}
+
+/*
+ * setmetatable for the rule's own tables.  __gc is refused: a finalizer
+ * would run at some later collection, outside any call and its budget.
+ */
+static int
+sb_setmetatable(lua_State *L)
+{
+	int	 t = lua_type(L, 2);
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+	if (t == LUA_TTABLE) {
+		lua_pushliteral(L, "__gc");
+		if (lua_rawget(L, 2) != LUA_TNIL)
+			return luaL_error(L, "__gc metamethods are not allowed "
+			    "in rules");
+		lua_pop(L, 1);
+	}
+	if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+		return luaL_error(L, "cannot change a protected metatable");
+	lua_settop(L, 2);
+	lua_setmetatable(L, 1);
+	return 1;
+}
+
+/* print and crm.log: one log line, control characters blanked. */
+static int
+sb_log(lua_State *L)
+{
+	luaL_Buffer	 b;
+	char		 where[RULES_WHERE_MAX], line[RULES_LOG_MAX + 1];
+	const char	*s;
+	size_t		 len, i;
+	int		 n = lua_gettop(L), k;
+
+	luaL_buffinit(L, &b);
+	for (k = 1; k <= n; k++) {
+		if (k > 1)
+			luaL_addchar(&b, ' ');
+		(void)luaL_tolstring(L, k, NULL);
+		luaL_addvalue(&b);
+	}
+	luaL_pushresult(&b);
+	s = lua_tolstring(L, -1, &len);
+	if (len > RULES_LOG_MAX)
+		len = RULES_LOG_MAX;
+	for (i = 0; i < len; i++)
+		line[i] = (unsigned char)s[i] < 0x20 ? ' ' : s[i];
+	line[len] = '\0';
+	where_of(L, 1, where, sizeof(where));
+	log_info("rules: %s: %s", where[0] ? where : "?", line);
+	return 0;
+}
+
+/* A reading of _ENV that the library does not answer. */
+static int
+env_index(lua_State *L)
+{
+	lua_pushvalue(L, 2);
+	if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+		return 1;
+	if (lua_type(L, 2) == LUA_TSTRING)
+		return luaL_error(L, "unknown name '%s'", lua_tostring(L, 2));
+	return luaL_error(L, "unknown name");
+}
+
+static int
+env_newindex(lua_State *L)
+{
+	if (lua_type(L, 2) == LUA_TSTRING)
+		return luaL_error(L, "cannot set global '%s' (declare it "
+		    "with 'local')", lua_tostring(L, 2));
+	return luaL_error(L, "cannot set globals");
+}
+
+static int
+frozen_newindex(lua_State *L)
+{
+	if (lua_type(L, 2) == LUA_TSTRING)
+		return luaL_error(L, "the library is read-only (cannot set "
+		    "'%s')", lua_tostring(L, 2));
+	return luaL_error(L, "the library is read-only");
+}
+
+/* next() over the real table behind a proxy (upvalue 1). */
+static int
+frozen_next(lua_State *L)
+{
+	lua_settop(L, 2);
+	if (lua_next(L, lua_upvalueindex(1)))
+		return 2;
+	lua_pushnil(L);
+	return 1;
+}
+
+/* __pairs of a proxy: iterate without handing out the real table. */
+static int
+frozen_pairs(lua_State *L)
+{
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushcclosure(L, frozen_next, 1);
+	lua_pushvalue(L, 1);
+	lua_pushnil(L);
+	return 3;
+}
+
+/* crm.array(t): mark t so it is encoded as a JSON array, even empty. */
+static int
+crm_array(lua_State *L)
+{
+	if (lua_isnoneornil(L, 1))
+		lua_newtable(L);
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_settop(L, 1);
+	if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+		return luaL_error(L, "cannot change a protected metatable");
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &key_arraymt);
+	lua_setmetatable(L, 1);
+	return 1;
+}
+
+/* Rule names: [a-z0-9_/]+, no empty path segment; '.' never allowed. */
+static int
+name_ok(const char *s)
+{
+	size_t	 i, n;
+
+	if (s == NULL || (n = strlen(s)) == 0 || n > RULES_NAME_MAX)
+		return 0;
+	if (s[0] == '/' || s[n - 1] == '/')
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '/'))
+			return 0;
+		if (s[i] == '/' && s[i + 1] == '/')
+			return 0;
+	}
+	return 1;
+}
+
+static struct rfile *
+file_find(struct rules *r, const char *name)
+{
+	struct rfile	*f;
+
+	for (f = r->files; f != NULL; f = f->next)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+static int
+file_path(const struct rules *r, const char *name, char *buf, size_t sz)
+{
+	int	 n;
+
+	n = snprintf(buf, sz, "%s/%s.lua", r->dir, name);
+	return n > 0 && (size_t)n < sz ? 0 : -1;
+}
+
+static void
+ident_of(const struct stat *st, struct ident *id)
+{
+	memset(id, 0, sizeof(*id));
+	id->exists = 1;
+	id->dev = st->st_dev;
+	id->ino = st->st_ino;
+	id->size = st->st_size;
+	id->mtim = st->st_mtim;
+	id->ctim = st->st_ctim;
+}
+
+static void
+file_ident(const struct rules *r, const char *name, struct ident *id)
+{
+	char		 path[PATH_MAX];
+	struct stat	 st;
+
+	memset(id, 0, sizeof(*id));
+	if (file_path(r, name, path, sizeof(path)) == 0 &&
+	    stat(path, &st) == 0)
+		ident_of(&st, id);
+}
+
+static int
+ident_eq(const struct ident *a, const struct ident *b)
+{
+	if (a->exists != b->exists)
+		return 0;
+	if (!a->exists)
+		return 1;
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	    a->mtim.tv_sec == b->mtim.tv_sec &&
+	    a->mtim.tv_nsec == b->mtim.tv_nsec &&
+	    a->ctim.tv_sec == b->ctim.tv_sec &&
+	    a->ctim.tv_nsec == b->ctim.tv_nsec;
+}
+
+/*
+ * The file's entry.  A new one is made for a file that exists, or for any
+ * file when missing is set (a file required by another one: its absence
+ * is a fault to report, and its arrival must trigger a reload).
+ */
+static struct rfile *
+file_lookup(struct rules *r, const char *name, int missing)
+{
+	struct rfile	*f;
+	struct ident	 id;
+
+	if ((f = file_find(r, name)) != NULL)
+		return f;
+	file_ident(r, name, &id);
+	if ((!id.exists && !missing) || (f = calloc(1, sizeof(*f))) == NULL)
+		return NULL;
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	f->ref = LUA_NOREF;
+	f->next = r->files;
+	r->files = f;
+	return f;
+}
+
+static void
+file_seterr(struct rules *r, struct rfile *f, const char *msg)
+{
+	free(f->err);
+	f->err = strdup(msg);
+	f->errseq = ++r->errseq;
+	log_err("rules: %s%s", msg, f->ref != LUA_NOREF ?
+	    " (the last good version stays active)" : "");
+}
+
+/*
+ * Read the whole file (C memory, no Lua call while the descriptor is open).
+ * Returns the text (malloc, NUL-terminated; the caller frees) or NULL with
+ * *retry set when the file changed while being read.
+ */
+static char *
+file_read(const char *path, size_t *lenp, struct ident *id, int *retry,
+    char *err, size_t errsz)
+{
+	struct stat	 st;
+	char		*buf = NULL;
+	size_t		 n = 0, want;
+	ssize_t		 k;
+	int		 fd;
+
+	*retry = 0;
+	/* O_NONBLOCK: a FIFO in rules/ must not hang the worker. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
+		snprintf(err, errsz, "%s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errsz, "not a regular file");
+		goto done;
+	}
+	if (st.st_size > RULES_FILE_MAX) {
+		snprintf(err, errsz, "file larger than %d bytes",
+		    RULES_FILE_MAX);
+		goto done;
+	}
+	want = (size_t)st.st_size;
+	if ((buf = malloc(want + 2)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto done;
+	}
+	/* One byte more than expected tells a file still growing. */
+	while (n < want + 1) {
+		k = read(fd, buf + n, want + 1 - n);
+		if (k == -1 && errno == EINTR)
+			continue;
+		if (k == -1) {
+			snprintf(err, errsz, "%s", strerror(errno));
+			free(buf);
+			buf = NULL;
+			goto done;
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	if (n != want) {
+		*retry = 1;
+		snprintf(err, errsz, "file changed while being read");
+		free(buf);
+		buf = NULL;
+		goto done;
+	}
+	buf[n] = '\0';
+	*lenp = n;
+	ident_of(&st, id);
+done:
+	close(fd);
+	return buf;
+}
+
+/*
+ * The message handler of every protected call: remember where the error
+ * happened and a short traceback, without allocating (it also runs when
+ * memory is exhausted).  The error value is returned unchanged.
+ */
+static int
+msgh(lua_State *L)
+{
+	struct rules	*r = rules_of(L);
+	lua_Debug	 ar;
+	size_t		 off = 0;
+	int		 level, n;
+
+	r->where[0] = '\0';
+	r->trace[0] = '\0';
+	for (level = 1; lua_getstack(L, level, &ar); level++) {
+		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
+			continue;
+		if (r->where[0] == '\0')
+			snprintf(r->where, sizeof(r->where), "%s:%d",
+			    ar.short_src, ar.currentline);
+		if (off < sizeof(r->trace)) {
+			n = snprintf(r->trace + off, sizeof(r->trace) - off,
+			    "%s%s:%d", off ? " < " : "", ar.short_src,
+			    ar.currentline);
+			if (n > 0)
+				off += (size_t)n;
+		}
+	}
+	return 1;
+}
+
+/*
+ * Turn the error value on top of the stack into "rules/NAME.lua:LINE:
+ * message" in buf, using only calls that cannot raise.
+ */
+static void
+fmt_error(struct rules *r, lua_State *L, const char *name, int status,
+    char *buf, size_t sz)
+{
+	const char	*reason, *msg;
+	char		 num[64];
+	const char	*where;
+
+	if (status == LUA_ERRMEM)
+		r->mem_hit = 1;
+	if ((reason = doom_reason(r)) != NULL) {
+		where = r->budget_hit || r->time_hit ? r->hitwhere : r->where;
+		if (where[0] != '\0')
+			snprintf(buf, sz, "%s: %s", where, reason);
+		else
+			snprintf(buf, sz, "rules/%s.lua: %s", name, reason);
+		return;
+	}
+	if (lua_type(L, -1) == LUA_TSTRING)
+		msg = lua_tostring(L, -1);
+	else if (lua_type(L, -1) == LUA_TNUMBER) {
+		if (lua_isinteger(L, -1))
+			snprintf(num, sizeof(num), LUA_INTEGER_FMT,
+			    (LUAI_UACINT)lua_tointeger(L, -1));
+		else
+			snprintf(num, sizeof(num), "%.14g",
+			    (double)lua_tonumber(L, -1));
+		msg = num;
+	} else {
+		snprintf(num, sizeof(num), "error object is a %s value",
+		    luaL_typename(L, -1));
+		msg = num;
+	}
+	if (strncmp(msg, "rules/", 6) == 0)
+		snprintf(buf, sz, "%s", msg);
+	else if (r->where[0] != '\0')
+		snprintf(buf, sz, "%s: %s", r->where, msg);
+	else
+		snprintf(buf, sz, "rules/%s.lua: %s", name, msg);
+}
+
+/* Runs protected: compile text as the file's chunk, run it, keep its table. */
+static int
+load_main(lua_State *L)
+{
+	struct loadctx	*c = lua_touserdata(L, 1);
+	char		 chunk[RULES_NAME_MAX + 16];
+
+	snprintf(chunk, sizeof(chunk), "@rules/%s.lua", c->f->name);
+	/* "t": text only, a precompiled (bytecode) chunk is refused. */
+	if (luaL_loadbufferx(L, c->text, c->len, chunk, "t") != LUA_OK)
+		return lua_error(L);
+	lua_newtable(L);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &key_envmt);
+	lua_setmetatable(L, -2);
+	(void)lua_setupvalue(L, -2, 1);		/* its _ENV */
+	lua_call(L, 0, 1);
+	if (lua_type(L, -1) != LUA_TTABLE) {
+		lua_pushfstring(L, "rules/%s.lua: must return a table, not %s",
+		    c->f->name, luaL_typename(L, -1));
+		return lua_error(L);
+	}
+	c->newref = luaL_ref(L, LUA_REGISTRYINDEX);
+	if (c->oldref != LUA_NOREF)
+		luaL_unref(L, LUA_REGISTRYINDEX, c->oldref);
+	return 0;
+}
+
+/*
+ * Make text the active version of f.  Returns 0, or -1 with the error kept
+ * in f->err (a limit hit by the call is not the file's fault: nothing is
+ * recorded and the file is tried again next time).  from_good says text is
+ * the last good version, not what is on disk now, so success does not
+ * clear the disk version's error.  Never raises.
+ */
+static int
+file_load(struct rules *r, struct rfile *f, const char *text, size_t len,
+    int from_good)
+{
+	lua_State	*L = r->L;
+	struct loadctx	 c;
+	struct rfile	*prev = r->loading;
+	char		 err[RULES_ERR_MAX];
+	int		 status, base;
+
+	if (r->load_depth >= RULES_NEST_MAX) {
+		snprintf(err, sizeof(err), "rules/%s.lua: crm.require nested "
+		    "more than %d deep", f->name, RULES_NEST_MAX);
+		file_seterr(r, f, err);
+		return -1;
+	}
+	if (!lua_checkstack(L, 4)) {
+		r->mem_hit = 1;
+		f->has_tried = 0;
+		return -1;
+	}
+	memset(&c, 0, sizeof(c));
+	c.r = r;
+	c.f = f;
+	c.text = text;
+	c.len = len;
+	c.oldref = f->ref;
+	c.newref = LUA_NOREF;
+	f->loading = 1;
+	f->npdeps = 0;
+	r->loading = f;
+	r->load_depth++;
+	base = lua_gettop(L);
+	lua_pushcfunction(L, msgh);
+	lua_pushcfunction(L, load_main);
+	lua_pushlightuserdata(L, &c);
+	status = lua_pcall(L, 1, 0, base + 1);
+	f->loading = 0;
+	r->loading = prev;
+	r->load_depth--;
+	if (status == LUA_OK) {
+		lua_settop(L, base);
+		f->ref = c.newref;
+		f->gen++;
+		free(f->deps);
+		f->deps = f->pdeps;
+		f->ndeps = f->npdeps;
+		f->pdeps = NULL;
+		f->npdeps = f->pdepcap = 0;
+		if (!from_good) {
+			free(f->err);
+			f->err = NULL;
+		}
+		return 0;
+	}
+	if (status == LUA_ERRMEM) {
+		r->mem_hit = 1;
+		doom(r, L, NULL);
+	}
+	if (doomed(r)) {
+		lua_settop(L, base);
+		f->has_tried = 0;
+		return -1;
+	}
+	fmt_error(r, L, f->name, status, err, sizeof(err));
+	lua_settop(L, base);
+	file_seterr(r, f, err);
+	return -1;
+}
+
+/* Refresh each of n deps; 1 when one of them was reloaded since. */
+static int
+deps_changed(struct rules *r, struct rdep *d, size_t n, int depth)
+{
+	size_t	 i;
+	int	 changed = 0;
+
+	for (i = 0; i < n; i++) {
+		file_refresh(r, d[i].f, depth + 1);
+		if (d[i].f->gen != d[i].gen)
+			changed = 1;
+	}
+	return changed;
+}
+
+/*
+ * Bring f up to date: reload it when the file changed, or when a file it
+ * required at load time was reloaded (also after a failed load, so fixing
+ * a required file fixes its users), and make sure some good version is
+ * active when one was ever loaded.  Never raises.
+ */
+static void
+file_refresh(struct rules *r, struct rfile *f, int depth)
+{
+	struct ident	 id;
+	char		 path[PATH_MAX], err[RULES_ERR_MAX], why[256];
+	char		*text;
+	size_t		 i, len = 0;
+	int		 changed, stale = 0, retry = 0;
+
+	if (f->loading || depth > RULES_NEST_MAX || doomed(r))
+		return;
+	file_ident(r, f->name, &id);
+	changed = !f->has_tried || !ident_eq(&id, &f->tried);
+	if (!changed && f->err != NULL && f->npdeps > 0)
+		changed = deps_changed(r, f->pdeps, f->npdeps, depth);
+	if (!changed && f->ref != LUA_NOREF) {
+		stale = deps_changed(r, f->deps, f->ndeps, depth);
+		if (!stale)
+			return;
+	}
+	if (changed) {
+		f->tried = id;
+		f->has_tried = 1;
+		text = NULL;
+		if (!id.exists)
+			snprintf(why, sizeof(why), "file is missing");
+		else if (file_path(r, f->name, path, sizeof(path)) == -1)
+			snprintf(why, sizeof(why), "path too long");
+		else
+			text = file_read(path, &len, &f->tried, &retry, why,
+			    sizeof(why));
+		if (text == NULL) {
+			if (retry)
+				f->has_tried = 0;
+			snprintf(err, sizeof(err), "rules/%s.lua: %s",
+			    f->name, why);
+			file_seterr(r, f, err);
+		} else if (file_load(r, f, text, len, 0) == 0) {
+			free(f->good);
+			f->good = text;
+			f->goodlen = len;
+			return;
+		} else
+			free(text);
+	}
+	/* The state was rebuilt, or a required file changed: the good text. */
+	if (doomed(r) || f->good == NULL || (f->ref != LUA_NOREF && !stale))
+		return;
+	if (file_load(r, f, f->good, f->goodlen, 1) == -1 && stale &&
+	    !doomed(r)) {
+		/* Do not retry at every call; the next change will. */
+		for (i = 0; i < f->ndeps; i++)
+			f->deps[i].gen = f->deps[i].f->gen;
+	}
+}
+
+static void
+dep_add(struct rfile *to, struct rfile *dep)
+{
+	struct rdep	*nd;
+	size_t		 i;
+
+	for (i = 0; i < to->npdeps; i++)
+		if (to->pdeps[i].f == dep) {
+			to->pdeps[i].gen = dep->gen;
+			return;
+		}
+	if (to->npdeps == to->pdepcap) {
+		/* Best effort: without the entry, only a reload is missed. */
+		nd = reallocarray(to->pdeps, to->pdepcap + 4, sizeof(*nd));
+		if (nd == NULL)
+			return;
+		to->pdeps = nd;
+		to->pdepcap += 4;
+	}
+	to->pdeps[to->npdeps].f = dep;
+	to->pdeps[to->npdeps].gen = dep->gen;
+	to->npdeps++;
+}
+
+/* Push the table of rule file name, loading it if needed, or raise. */
+static void
+file_get(lua_State *L, struct rules *r, const char *name)
+{
+	struct rfile	*f;
+
+	if ((f = file_lookup(r, name, r->loading != NULL)) == NULL) {
+		lua_pushfstring(L, "rules/%s.lua: not found", name);
+		lua_error(L);
+	}
+	if (f->loading) {
+		lua_pushfstring(L, "rules/%s.lua: circular crm.require (the "
+		    "file is still loading)", name);
+		lua_error(L);
+	}
+	file_refresh(r, f, 0);
+	if (doomed(r))
+		luaL_error(L, "%s", doom_reason(r));
+	if (r->loading != NULL)
+		dep_add(r->loading, f);
+	if (f->ref == LUA_NOREF) {
+		if (f->err != NULL)
+			lua_pushstring(L, f->err);
+		else
+			lua_pushfstring(L, "rules/%s.lua: not found", name);
+		lua_error(L);
+	}
+	lua_rawgeti(L, LUA_REGISTRYINDEX, f->ref);
+}
+
+/* crm.require(name): the table another rule file returns. */
+static int
+crm_require(lua_State *L)
+{
+	struct rules	*r = rules_of(L);
+	const char	*name = luaL_checkstring(L, 1);
+
+	if (!name_ok(name))
+		return luaL_error(L, "crm.require: bad rule name '%s' (use "
+		    "a-z, 0-9, _ and / only, without .lua)", name);
+	file_get(L, r, name);
+	return 1;
+}
+
+/* ------------------------------------------------------- JSON to Lua */
+
+static void
+push_json(lua_State *L, json_t *v, int depth, int top)
+{
+	const char	*key;
+	size_t		 klen, i, n;
+	json_t		*e;
+
+	luaL_checkstack(L, 4, "arguments nested too deeply");
+	if (depth > RULES_DEPTH_MAX)
+		luaL_error(L, "arguments nested deeper than %d levels",
+		    RULES_DEPTH_MAX);
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		n = json_object_size(v);
+		lua_createtable(L, 0, n > INT_MAX ? INT_MAX : (int)n);
+		/* A null member is simply absent: doc.x == nil. */
+		json_object_keylen_foreach(v, key, klen, e) {
+			if (json_is_null(e))
+				continue;
+			lua_pushlstring(L, key, klen);
+			push_json(L, e, depth + 1, 0);
+			lua_rawset(L, -3);
+		}
+		break;
+	case JSON_ARRAY:
+		n = json_array_size(v);
+		lua_createtable(L, n > INT_MAX ? INT_MAX : (int)n, 0);
+		for (i = 0; i < n; i++) {
+			push_json(L, json_array_get(v, i), depth + 1, 0);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		lua_rawgetp(L, LUA_REGISTRYINDEX, &key_arraymt);
+		lua_setmetatable(L, -2);
+		break;
+	case JSON_STRING:
+		lua_pushlstring(L, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		lua_pushinteger(L, (lua_Integer)json_integer_value(v));
+		break;
+	case JSON_REAL:
+		lua_pushnumber(L, (lua_Number)json_real_value(v));
+		break;
+	case JSON_TRUE:
+		lua_pushboolean(L, 1);
+		break;
+	case JSON_FALSE:
+		lua_pushboolean(L, 0);
+		break;
+	case JSON_NULL:
+		/* In an array, crm.null keeps the positions. */
+		if (top)
+			lua_pushnil(L);
+		else
+			lua_pushlightuserdata(L, NULL);
+		break;
+	default:
+		abort();
+	}
+}
+
+/* ------------------------------------------------------- Lua to JSON */
+
+/* Encoding uses only API calls that neither allocate nor raise. */
+struct enc {
+	lua_State	*L;
+	char		 path[128];
+	size_t		 plen;
+	char		 err[256];
+};
+
+static json_t	*enc_value(struct enc *, int, int);
+
+/* Note how snprintf moved the path's end (it truncates, never overflows). */
+static void
+enc_path_moved(struct enc *e, int n)
+{
+	if (n > 0)
+		e->plen = e->plen + (size_t)n < sizeof(e->path) ?
+		    e->plen + (size_t)n : sizeof(e->path) - 1;
+}
+
+static void
+enc_path_key(struct enc *e, const char *k)
+{
+	enc_path_moved(e, snprintf(e->path + e->plen,
+	    sizeof(e->path) - e->plen, ".%.24s", k));
+}
+
+static void
+enc_path_index(struct enc *e, lua_Integer i)
+{
+	enc_path_moved(e, snprintf(e->path + e->plen,
+	    sizeof(e->path) - e->plen, "[%lld]", (long long)i));
+}
+
+static void
+enc_path_restore(struct enc *e, size_t save)
+{
+	e->plen = save;
+	e->path[save] = '\0';
+}
+
+static void
+enc_fail(struct enc *e, const char *what)
+{
+	if (e->err[0] == '\0')
+		snprintf(e->err, sizeof(e->err), "cannot encode the result%s%s"
+		    ": %s", e->plen ? " at result" : "", e->path, what);
+}
+
+static int
+enc_is_array(lua_State *L, int idx)
+{
+	int	 yes;
+
+	if (!lua_getmetatable(L, idx))
+		return 0;
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &key_arraymt);
+	yes = lua_rawequal(L, -1, -2);
+	lua_pop(L, 2);
+	return yes;
+}
+
+static json_t *
+enc_array(struct enc *e, int idx, lua_Integer n, int depth)
+{
+	lua_State	*L = e->L;
+	json_t		*a, *v;
+	size_t		 save = e->plen;
+	lua_Integer	 i;
+
+	if ((a = json_array()) == NULL) {
+		enc_fail(e, "out of memory");
+		return NULL;
+	}
+	for (i = 1; i <= n; i++) {
+		enc_path_index(e, i);
+		lua_rawgeti(L, idx, i);
+		v = enc_value(e, lua_gettop(L), depth + 1);
+		lua_pop(L, 1);
+		enc_path_restore(e, save);
+		if (v == NULL || json_array_append_new(a, v) == -1) {
+			if (v == NULL)
+				enc_fail(e, "out of memory");
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+static json_t *
+enc_object(struct enc *e, int idx, int depth)
+{
+	lua_State	*L = e->L;
+	json_t		*o, *v;
+	const char	*k;
+	char		 num[32];
+	size_t		 klen, save = e->plen;
+
+	if ((o = json_object()) == NULL) {
+		enc_fail(e, "out of memory");
+		return NULL;
+	}
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		if (lua_type(L, -2) == LUA_TSTRING)
+			k = lua_tolstring(L, -2, &klen);
+		else if (lua_isinteger(L, -2)) {
+			snprintf(num, sizeof(num), "%lld",
+			    (long long)lua_tointeger(L, -2));
+			k = num;
+			klen = strlen(num);
+		} else {
+			enc_fail(e, lua_type(L, -2) == LUA_TNUMBER ?
+			    "a table key that is a fractional number" :
+			    "a table key that is not a string");
+			lua_pop(L, 2);
+			json_decref(o);
+			return NULL;
+		}
+		enc_path_key(e, k);
+		v = enc_value(e, lua_gettop(L), depth + 1);
+		enc_path_restore(e, save);
+		if (v == NULL) {
+			lua_pop(L, 2);
+			json_decref(o);
+			return NULL;
+		}
+		if (json_object_setn_new(o, k, klen, v) == -1) {
+			enc_fail(e, "a table key that is not valid UTF-8");
+			lua_pop(L, 2);
+			json_decref(o);
+			return NULL;
+		}
+		lua_pop(L, 1);
+	}
+	return o;
+}
+
+static json_t *
+enc_table(struct enc *e, int idx, int depth)
+{
+	lua_State	*L = e->L;
+	lua_Integer	 n = 0, k, max = 0;
+	int		 seq = 1;
+
+	if (enc_is_array(L, idx))
+		return enc_array(e, idx, (lua_Integer)lua_rawlen(L, idx),
+		    depth);
+	/*
+	 * A sequence 1..n (n > 0) is an array, anything else an object: n
+	 * distinct positive integer keys whose largest is n are 1..n.
+	 */
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		n++;
+		if (!lua_isinteger(L, -2) || (k = lua_tointeger(L, -2)) < 1)
+			seq = 0;
+		else if (k > max)
+			max = k;
+		lua_pop(L, 1);
+	}
+	if (seq && n > 0 && max == n)
+		return enc_array(e, idx, n, depth);
+	return enc_object(e, idx, depth);
+}
+
+static json_t *
+enc_value(struct enc *e, int idx, int depth)
+{
+	lua_State	*L = e->L;
+	json_t		*v;
+	const char	*s;
+	size_t		 len;
+	double		 d;
+
+	switch (lua_type(L, idx)) {
+	case LUA_TNIL:
+		v = json_null();
+		break;
+	case LUA_TBOOLEAN:
+		v = json_boolean(lua_toboolean(L, idx));
+		break;
+	case LUA_TNUMBER:
+		if (lua_isinteger(L, idx)) {
+			v = json_integer((json_int_t)lua_tointeger(L, idx));
+			break;
+		}
+		d = (double)lua_tonumber(L, idx);
+		if (!isfinite(d)) {
+			enc_fail(e, "NaN or infinity");
+			return NULL;
+		}
+		v = json_real(d);
+		break;
+	case LUA_TSTRING:
+		s = lua_tolstring(L, idx, &len);
+		if ((v = json_stringn(s, len)) == NULL) {
+			enc_fail(e, "a string that is not valid UTF-8");
+			return NULL;
+		}
+		break;
+	case LUA_TLIGHTUSERDATA:
+		if (lua_touserdata(L, idx) != NULL) {
+			enc_fail(e, "a userdata value");
+			return NULL;
+		}
+		v = json_null();	/* crm.null */
+		break;
+	case LUA_TTABLE:
+		if (depth >= RULES_DEPTH_MAX || !lua_checkstack(L, 4)) {
+			enc_fail(e, "tables nested too deeply (a cycle?)");
+			return NULL;
+		}
+		return enc_table(e, idx, depth);
+	default:
+		enc_fail(e, lua_type(L, idx) == LUA_TFUNCTION ?
+		    "a function value" : "a value of an unsupported type");
+		return NULL;
+	}
+	if (v == NULL)
+		enc_fail(e, "out of memory");
+	return v;
+}
+
+/* ------------------------------------------------------- the state */
+
+static void
+wrap(lua_State *L, const char *name, lua_CFunction fn)
+{
+	lua_getfield(L, -1, name);
+	lua_pushcclosure(L, fn, 1);
+	lua_setfield(L, -2, name);
+}
+
+/* Replace the table on top of the stack by a read-only proxy of it. */
+static void
+freeze(lua_State *L)
+{
+	int	 real = lua_gettop(L);
+
+	lua_newtable(L);			/* proxy */
+	lua_createtable(L, 0, 4);		/* its metatable */
+	lua_pushvalue(L, real);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, frozen_newindex);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushvalue(L, real);
+	lua_pushcclosure(L, frozen_pairs, 1);
+	lua_setfield(L, -2, "__pairs");
+	/* getmetatable answers this, setmetatable refuses. */
+	lua_pushliteral(L, "frozen");
+	lua_setfield(L, -2, "__metatable");
+	lua_setmetatable(L, -2);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &key_frozen);
+	lua_pushvalue(L, -2);
+	lua_pushboolean(L, 1);
+	lua_rawset(L, -3);
+	lua_pop(L, 1);
+	lua_replace(L, real);
+}
+
+/* Runs protected once per state: libraries, the library table, metatables. */
+static int
+state_setup(lua_State *L)
+{
+	static const luaL_Reg libs[] = {
+		{ LUA_GNAME, luaopen_base },
+		{ LUA_STRLIBNAME, luaopen_string },
+		{ LUA_TABLIBNAME, luaopen_table },
+		{ LUA_MATHLIBNAME, luaopen_math },
+		{ LUA_UTF8LIBNAME, luaopen_utf8 },
+		{ NULL, NULL }
+	};
+	static const char *const gone[] = { "dofile", "loadfile", "load",
+	    "require", "collectgarbage", "print", "loadstring", NULL };
+	static const char *const copied[] = { "assert", "error", "ipairs",
+	    "next", "pairs", "rawequal", "rawget", "rawlen", "select",
+	    "tonumber", "tostring", "type", "getmetatable", "_VERSION", NULL };
+	static const luaL_Reg own[] = {
+		{ "pcall", sb_pcall },
+		{ "xpcall", sb_xpcall },
+		{ "rawset", sb_rawset },
+		{ "setmetatable", sb_setmetatable },
+		{ "print", sb_log },
+		{ NULL, NULL }
+	};
+	static const char *const libnames[] = { LUA_STRLIBNAME,
+	    LUA_TABLIBNAME, LUA_MATHLIBNAME, LUA_UTF8LIBNAME, NULL };
+	const luaL_Reg		*l;
+	const char *const	*s;
+
+	for (l = libs; l->name != NULL; l++) {
+		luaL_requiref(L, l->name, l->func, 1);
+		lua_pop(L, 1);
+	}
+
+	/* Unreachable from rules anyway (they never see _G): belt and braces. */
+	lua_pushglobaltable(L);
+	for (s = gone; *s != NULL; s++) {
+		lua_pushnil(L);
+		lua_setfield(L, -2, *s);
+	}
+
+	/*
+	 * The real string table is also the __index of every string, so the
+	 * wrappers go into it; the table itself is never handed to a rule.
+	 */
+	lua_getfield(L, -1, LUA_STRLIBNAME);
+	lua_pushnil(L);
+	lua_setfield(L, -2, "dump");
+	wrap(L, "rep", sb_rep);
+	wrap(L, "find", sb_find);
+	wrap(L, "match", sb_match);
+	wrap(L, "gmatch", sb_gmatch);
+	wrap(L, "gsub", sb_gsub);
+	lua_pop(L, 1);
+	lua_getfield(L, -1, LUA_TABLIBNAME);
+	wrap(L, "move", sb_tmove);
+	wrap(L, "insert", sb_tinsert);
+	wrap(L, "remove", sb_tremove);
+	wrap(L, "concat", sb_tconcat);
+	wrap(L, "unpack", sb_tunpack);
+	wrap(L, "sort", sb_tsort);
+	lua_pop(L, 1);
+
+	/* getmetatable("") must not hand out the string metatable. */
+	lua_pushliteral(L, "");
+	if (lua_getmetatable(L, -1)) {
+		lua_pushliteral(L, "frozen");
+		lua_setfield(L, -2, "__metatable");
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+
+	lua_newtable(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &key_frozen);
+	lua_createtable(L, 0, 1);
+	lua_pushliteral(L, "array");
+	lua_setfield(L, -2, "__metatable");
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &key_arraymt);
+
+	/* The library: a whitelist. */
+	lua_newtable(L);
+	for (s = copied; *s != NULL; s++) {
+		lua_getfield(L, -2, *s);
+		lua_setfield(L, -2, *s);
+	}
+	luaL_setfuncs(L, own, 0);
+	for (s = libnames; *s != NULL; s++) {
+		lua_getfield(L, -2, *s);
+		freeze(L);
+		lua_setfield(L, -2, *s);
+	}
+	lua_createtable(L, 0, 4);
+	lua_pushcfunction(L, sb_log);
+	lua_setfield(L, -2, "log");
+	lua_pushcfunction(L, crm_require);
+	lua_setfield(L, -2, "require");
+	lua_pushcfunction(L, crm_array);
+	lua_setfield(L, -2, "array");
+	lua_pushlightuserdata(L, NULL);
+	lua_setfield(L, -2, "null");
+	freeze(L);
+	lua_setfield(L, -2, "crm");
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &key_lib);
+
+	/* Every file's _ENV: reads fall back to the library, writes raise. */
+	lua_createtable(L, 0, 3);
+	lua_pushvalue(L, -2);
+	lua_pushcclosure(L, env_index, 1);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, env_newindex);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushliteral(L, "frozen");
+	lua_setfield(L, -2, "__metatable");
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &key_envmt);
+	lua_settop(L, 0);
+	return 0;
+}
+
+static lua_State *
+state_new(struct rules *r)
+{
+	lua_State	*L;
+
+	r->in_call = 0;
+	if ((L = lua_newstate(rules_alloc, r)) == NULL) {
+		log_err("rules: cannot create a Lua state");
+		return NULL;
+	}
+	lua_atpanic(L, rules_panic);
+	lua_pushcfunction(L, state_setup);
+	if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
+		log_err("rules: cannot set up the Lua state: %s",
+		    lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?");
+		lua_close(L);
+		return NULL;
+	}
+	lua_gc(L, LUA_GCCOLLECT);
+	return L;
+}
+
+/*
+ * Throw the state away and start again.  Every file keeps the text of its
+ * last good version and is loaded from it when next used.
+ */
+static void
+state_rebuild(struct rules *r)
+{
+	struct rfile	*f;
+
+	log_warn("rules: the Lua state keeps %zu bytes after a full "
+	    "collection (cap %zu): rebuilding it", r->used, r->mem_cap);
+	lua_close(r->L);
+	for (f = r->files; f != NULL; f = f->next) {
+		f->ref = LUA_NOREF;
+		f->loading = 0;
+	}
+	r->L = state_new(r);
+}
+
+static void
+call_begin(struct rules *r)
+{
+	struct rfile	*f;
+	size_t		 allowance = r->mem_cap / 4;
+
+	r->in_call = 1;
+	r->instr_used = 0;
+	r->budget_hit = r->time_hit = r->mem_hit = 0;
+	r->hitwhere[0] = r->where[0] = r->trace[0] = '\0';
+	r->deadline = now_ms() + RULES_TIME_MS;
+	r->call_limit = r->used < r->mem_cap - allowance ?
+	    r->used + allowance : r->mem_cap;
+	/* A raise that skipped a clean-up must not leave a file "loading". */
+	r->loading = NULL;
+	r->load_depth = 0;
+	for (f = r->files; f != NULL; f = f->next)
+		f->loading = 0;
+	lua_settop(r->L, 0);
+	lua_sethook(r->L, rules_hook, LUA_MASKCOUNT, RULES_HOOK_EVERY);
+}
+
+/* Leave the state ready for the next call, whatever this one did. */
+static void
+call_end(struct rules *r)
+{
+	lua_State	*L = r->L;
+
+	r->in_call = 0;
+	if (L == NULL)
+		return;
+	lua_sethook(L, NULL, 0, 0);
+	lua_settop(L, 0);
+	if (r->mem_hit || r->used > r->mem_cap / 2)
+		lua_gc(L, LUA_GCCOLLECT);
+	if (r->used > r->mem_cap / 4 * 3)
+		state_rebuild(r);
+}
+
+/* Runs protected: the file's table, then the entry fn called or as is. */
+static int
+call_main(lua_State *L)
+{
+	struct callctx	*c = lua_touserdata(L, 1);
+	size_t		 i, n;
+
+	lua_settop(L, 0);
+	file_get(L, c->r, c->name);
+	if (c->fn == NULL)
+		return 1;
+	if (lua_getfield(L, 1, c->fn) == LUA_TNIL) {
+		lua_pushfstring(L, "rules/%s.lua: entry '%s' not found",
+		    c->name, c->fn);
+		return lua_error(L);
+	}
+	if (lua_type(L, -1) != LUA_TFUNCTION)
+		return 1;
+	n = c->args != NULL ? json_array_size(c->args) : 0;
+	luaL_checkstack(L, (int)n + 2, "too many arguments");
+	for (i = 0; i < n; i++)
+		push_json(L, json_array_get(c->args, i), 1, 1);
+	lua_call(L, (int)n, 1);
+	return 1;
+}
+
+/*
+ * Begin a call and run call_main protected.  On success returns 0 with
+ * the value on top of the stack; else -1 with the message in err.  The
+ * caller ends the call with call_end either way.
+ */
+static int
+call_run(struct rules *r, struct callctx *c, char *err, size_t errsz)
+{
+	lua_State	*L;
+	int		 status;
+
+	if (r->L == NULL && (r->L = state_new(r)) == NULL) {
+		snprintf(err, errsz, "rules: the Lua engine is unavailable");
+		return -1;
+	}
+	L = r->L;
+	call_begin(r);
+	lua_pushcfunction(L, msgh);
+	lua_pushcfunction(L, call_main);
+	lua_pushlightuserdata(L, c);
+	status = lua_pcall(L, 1, 1, 1);
+	if (status == LUA_OK && !doomed(r))
+		return 0;
+	fmt_error(r, L, c->name, status, err, errsz);
+	if (c->fn != NULL)
+		log_warn("rules: %s.%s failed: %s%s%s%s", c->name, c->fn, err,
+		    r->trace[0] ? " [at " : "", r->trace,
+		    r->trace[0] ? "]" : "");
+	return -1;
+}
+
+/* --------------------------------------------------------------- API */
+
+/*
+ * Open the rules in dir (the folder holding NAME.lua files) with one Lua
+ * state.  mem_cap caps the whole state (0: 32 MiB; at least 1 MiB); a call
+ * may grow it by a quarter of the cap at most.  instr_budget is the
+ * number of Lua instructions one call may run (0 or less: 10 million).
+ * Nothing is loaded yet.  Returns NULL on failure (logged); free with
+ * rules_close.
+ */
+struct rules *
+rules_open(const char *dir, size_t mem_cap, long instr_budget)
+{
+	struct rules	*r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL ||
+	    (r->dir = strdup(dir)) == NULL) {
+		log_err("rules: out of memory");
+		free(r);
+		return NULL;
+	}
+	r->mem_cap = mem_cap ? mem_cap : RULES_MEM_DEFAULT;
+	if (r->mem_cap < RULES_MEM_MIN)
+		r->mem_cap = RULES_MEM_MIN;
+	r->instr_budget = instr_budget > 0 ? instr_budget : RULES_INSTR_DEFAULT;
+	if ((r->L = state_new(r)) == NULL) {
+		free(r->dir);
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* Close the Lua state and free everything rules_open made.  NULL is fine. */
+void
+rules_close(struct rules *r)
+{
+	struct rfile	*f, *next;
+
+	if (r == NULL)
+		return;
+	if (r->L != NULL)
+		lua_close(r->L);
+	for (f = r->files; f != NULL; f = next) {
+		next = f->next;
+		free(f->good);
+		free(f->err);
+		free(f->deps);
+		free(f->pdeps);
+		free(f);
+	}
+	free(r->dir);
+	free(r);
+}
+
+/*
+ * Call fn of rules/name.lua.  argjson is a JSON array whose elements are
+ * the arguments (NULL: none); inside an object a null member is absent,
+ * inside an array it is crm.null.  If fn names a value that is not a
+ * function, that value is the result.  On success returns 0 with *out the
+ * result as compact JSON (keys sorted) in arena a.  On failure returns -1
+ * with *errmsg in a: "rules/name.lua:LINE: message", where the message
+ * may be "instruction budget exceeded", "time limit exceeded", "memory
+ * cap exceeded" or "not found".  The message is for the log and for
+ * admins: it can hold rule text, so never show it to end users as is.
+ */
+int
+rules_call(struct rules *r, struct arena *a, const char *name,
+    const char *fn, const char *argjson, char **out, char **errmsg)
+{
+	static char	 oom[] = "rules: out of memory";
+	struct callctx	 c;
+	json_error_t	 jerr;
+	json_t		*args = NULL, *res;
+	char		 err[RULES_ERR_MAX];
+	char		*text;
+	struct enc	 e;
+	int		 rc = -1;
+
+	*out = *errmsg = NULL;
+	err[0] = '\0';
+	if (!name_ok(name)) {
+		snprintf(err, sizeof(err), "rules: bad rule name");
+		goto done;
+	}
+	if (fn == NULL || fn[0] == '\0' || strlen(fn) > RULES_FN_MAX) {
+		snprintf(err, sizeof(err), "rules/%s.lua: bad entry name",
+		    name);
+		goto done;
+	}
+	if (argjson != NULL) {
+		args = json_loads(argjson, JSON_REJECT_DUPLICATES, &jerr);
+		if (args == NULL || !json_is_array(args)) {
+			snprintf(err, sizeof(err), "rules/%s.lua: %s: the "
+			    "arguments must be a JSON array", name, fn);
+			goto done;
+		}
+		if (json_array_size(args) > RULES_ARGS_MAX) {
+			snprintf(err, sizeof(err), "rules/%s.lua: %s: more "
+			    "than %d arguments", name, fn, RULES_ARGS_MAX);
+			goto done;
+		}
+	}
+	c.r = r;
+	c.name = name;
+	c.fn = fn;
+	c.args = args;
+	if (call_run(r, &c, err, sizeof(err)) == 0) {
+		memset(&e, 0, sizeof(e));
+		e.L = r->L;
+		if ((res = enc_value(&e, lua_gettop(r->L), 0)) == NULL) {
+			snprintf(err, sizeof(err), "rules/%s.lua: %s: %s", name,
+			    fn, e.err);
+			log_warn("rules: %s", err);
+		} else {
+			text = json_dumps(res, JSON_COMPACT | JSON_ENCODE_ANY |
+			    JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
+			json_decref(res);
+			if (text != NULL)
+				*out = arena_strdup(a, text);
+			free(text);
+			if (*out != NULL)
+				rc = 0;
+			else
+				snprintf(err, sizeof(err), "%s", oom);
+		}
+	}
+	call_end(r);
+done:
+	json_decref(args);
+	if (rc == -1 && (*errmsg = arena_strdup(a, err)) == NULL)
+		*errmsg = oom;
+	return rc;
+}
+
+/*
+ * The most recent load error of any file that is still broken, or NULL
+ * when every file loaded.  The string belongs to r and stays valid until
+ * the next rules_call or rules_close.
+ */
+const char *
+rules_last_error(struct rules *r)
+{
+	struct rfile	*f, *last = NULL;
+
+	for (f = r->files; f != NULL; f = f->next)
+		if (f->err != NULL && (last == NULL || f->errseq > last->errseq))
+			last = f;
+	return last != NULL ? last->err : NULL;
+}
+
+/* ------------------------------------------------------- rules check */
+
+struct names {
+	char	**v;
+	size_t	  n;
+	size_t	  cap;
+};
+
+static int
+names_add(struct names *ns, const char *s)
+{
+	char	**nv;
+
+	if (ns->n == ns->cap) {
+		if ((nv = reallocarray(ns->v, ns->cap + 16, sizeof(*nv))) ==
+		    NULL)
+			return -1;
+		ns->v = nv;
+		ns->cap += 16;
+	}
+	if ((ns->v[ns->n] = strdup(s)) == NULL)
+		return -1;
+	ns->n++;
+	return 0;
+}
+
+static void
+names_free(struct names *ns)
+{
+	size_t	 i;
+
+	for (i = 0; i < ns->n; i++)
+		free(ns->v[i]);
+	free(ns->v);
+	memset(ns, 0, sizeof(*ns));
+}
+
+static int
+names_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Collect NAME for every dir/sub/NAME.lua; into subfolders when recurse
+ * is set, skipping the top-level tests/.  Names that break the naming
+ * rule are kept (with their ".lua") so the check can report them.
+ */
+static void
+list_lua(const char *dir, const char *sub, int recurse, int depth,
+    struct names *ns)
+{
+	char		 path[PATH_MAX], name[PATH_MAX];
+	struct dirent	*de;
+	struct stat	 st;
+	DIR		*d;
+	size_t		 len;
+
+	if (snprintf(path, sizeof(path), "%s%s%s", dir, sub[0] ? "/" : "",
+	    sub) >= (int)sizeof(path) || (d = opendir(path)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (snprintf(name, sizeof(name), "%s%s%s", sub,
+		    sub[0] ? "/" : "", de->d_name) >= (int)sizeof(name) ||
+		    snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+		    (int)sizeof(path) || stat(path, &st) == -1)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			if (recurse && depth < RULES_DIR_DEPTH &&
+			    !(sub[0] == '\0' && strcmp(de->d_name, "tests") == 0))
+				list_lua(dir, name, recurse, depth + 1, ns);
+			continue;
+		}
+		len = strlen(name);
+		if (!S_ISREG(st.st_mode) || len < 5 ||
+		    strcmp(name + len - 4, ".lua") != 0)
+			continue;
+		name[len - 4] = '\0';
+		if (!name_ok(name))
+			name[len - 4] = '.';
+		(void)names_add(ns, name);
+	}
+	closedir(d);
+}
+
+/* Load rules/name.lua on its own; 0, or -1 with the reason in err. */
+static int
+check_load(struct rules *r, const char *name, char *err, size_t errsz)
+{
+	struct callctx	 c;
+	int		 rc;
+
+	if (!name_ok(name)) {
+		snprintf(err, errsz, "rules/%s: file names may only use a-z, "
+		    "0-9, _ and end in .lua", name);
+		return -1;
+	}
+	memset(&c, 0, sizeof(c));
+	c.r = r;
+	c.name = name;
+	rc = call_run(r, &c, err, errsz);
+	call_end(r);
+	return rc;
+}
+
+/* The names of the test functions in test file name, sorted. */
+static int
+check_tests(struct rules *r, const char *name, struct names *tests,
+    char *err, size_t errsz)
+{
+	struct callctx	 c;
+	lua_State	*L;
+	int		 rc;
+
+	if (!name_ok(name)) {
+		snprintf(err, errsz, "rules/%s: file names may only use a-z, "
+		    "0-9, _ and end in .lua", name);
+		return -1;
+	}
+	memset(&c, 0, sizeof(c));
+	c.r = r;
+	c.name = name;
+	if ((rc = call_run(r, &c, err, errsz)) == 0) {
+		L = r->L;
+		lua_pushnil(L);
+		while (lua_next(L, -2)) {
+			if (lua_type(L, -2) == LUA_TSTRING &&
+			    lua_type(L, -1) == LUA_TFUNCTION)
+				(void)names_add(tests, lua_tostring(L, -2));
+			lua_pop(L, 1);
+		}
+		if (tests->n == 0) {
+			snprintf(err, errsz, "rules/%s.lua: no test functions",
+			    name);
+			rc = -1;
+		}
+		qsort(tests->v, tests->n, sizeof(*tests->v), names_cmp);
+	}
+	call_end(r);
+	return rc;
+}
+
+/*
+ * Load every rule file under dir (outside dir/tests) in a fresh state,
+ * then run every function of every dir/tests/NAME.lua; a test fails by
+ * raising an error.  Writes TAP lines to report.  Returns 0 when every
+ * file loaded and every test passed, else 1.
+ */
+int
+rules_check(const char *dir, FILE *report)
+{
+	struct rules	*r;
+	struct names	 files = { NULL, 0, 0 }, tfiles = { NULL, 0, 0 };
+	struct names	 tests;
+	struct arena	 a;
+	char		 err[RULES_ERR_MAX], tname[PATH_MAX];
+	char		*out, *msg;
+	size_t		 i, j;
+	int		 num = 0, fails = 0;
+
+	if ((r = rules_open(dir, 0, 0)) == NULL) {
+		fprintf(report, "not ok 1 - open the rules in %s\n1..1\n", dir);
+		return 1;
+	}
+	arena_init(&a, 0);
+	list_lua(dir, "", 1, 0, &files);
+	qsort(files.v, files.n, sizeof(*files.v), names_cmp);
+	for (i = 0; i < files.n; i++) {
+		if (check_load(r, files.v[i], err, sizeof(err)) == 0)
+			fprintf(report, "ok %d - load rules/%s.lua\n", ++num,
+			    files.v[i]);
+		else {
+			fprintf(report, "not ok %d - load %s\n", ++num, err);
+			fails++;
+		}
+	}
+	list_lua(dir, "tests", 0, 0, &tfiles);
+	qsort(tfiles.v, tfiles.n, sizeof(*tfiles.v), names_cmp);
+	for (i = 0; i < tfiles.n; i++) {
+		memset(&tests, 0, sizeof(tests));
+		snprintf(tname, sizeof(tname), "%s", tfiles.v[i]);
+		if (check_tests(r, tname, &tests, err, sizeof(err)) == -1) {
+			fprintf(report, "not ok %d - rules/%s.lua: %s\n", ++num,
+			    tname, err);
+			fails++;
+		}
+		for (j = 0; j < tests.n; j++) {
+			if (rules_call(r, &a, tname, tests.v[j], NULL, &out,
+			    &msg) == 0)
+				fprintf(report, "ok %d - rules/%s.lua: %s\n",
+				    ++num, tname, tests.v[j]);
+			else {
+				fprintf(report, "not ok %d - rules/%s.lua: "
+				    "%s: %s\n", ++num, tname, tests.v[j], msg);
+				fails++;
+			}
+			arena_reset(&a);
+		}
+		names_free(&tests);
+	}
+	fprintf(report, "1..%d\n", num);
+	if (fails)
+		fprintf(report, "# %d of %d failed\n", fails, num);
+	names_free(&files);
+	names_free(&tfiles);
+	arena_free(&a);
+	rules_close(r);
+	return fails ? 1 : 0;
+}

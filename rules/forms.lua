@@ -1,0 +1,227 @@
+-- 表单定义 Form definitions.
+--
+-- The web draws every form from these definitions, and the server checks every
+-- document against the same definitions before anything is saved.
+--
+-- A field: { key = "name", type = ..., required = true/false, max = n, zh = "...", en = "..." }
+-- Types: text, textarea, phone, number (min, max), select (options = a list of
+-- rules/lists.lua, or a list of {code, zh, en}), tree (options = "customer_types"),
+-- staff (a colleague's id), staff_multi, customer (a customer's id), customer_multi, bool.
+--
+-- To add a field to the customer form (PLT-FIELDS), add a line with extra = true to
+-- customer_fields below: the value is kept in the customer's extra fields, shown on the
+-- customer page and in lists, and can be changed through an info change.
+
+local lists = crm.require("lists")
+
+local M = {}
+
+local customer_fields = {
+	{ key = "name", type = "text", required = true, max = 200, zh = "客户名称", en = "Customer name" },
+	{ key = "address", type = "text", required = true, max = 300, zh = "地址", en = "Address" },
+	{ key = "contact", type = "text", required = true, max = 50, zh = "联系人", en = "Contact" },
+	{ key = "phone", type = "phone", required = true, zh = "联系电话", en = "Phone" },
+	{ key = "region", type = "select", options = "regions", required = true, zh = "区域", en = "Region" },
+	{ key = "type", type = "tree", options = "customer_types", required = true, zh = "客户类型", en = "Customer type" },
+	{ key = "source", type = "select", options = "sources", required = true, zh = "客户来源", en = "Source" },
+	{ key = "stage", type = "select", options = "stages", zh = "销售阶段", en = "Sales stage" },
+	{ key = "status", type = "select", options = "statuses", zh = "客户状态", en = "Status" },
+	{ key = "share_with", type = "staff_multi", zh = "共享给", en = "Share with" },
+	{ key = "lat", type = "number", min = -90, max = 90, zh = "纬度", en = "Latitude" },
+	{ key = "lng", type = "number", min = -180, max = 180, zh = "经度", en = "Longitude" },
+	-- Fields added by the administrator (kept in the customer's extra fields):
+	{ key = "website", type = "text", max = 200, extra = true, zh = "网址", en = "Website" },
+}
+
+local function copy_optional(fields)
+	local out = {}
+	for i, f in ipairs(fields) do
+		local g = {}
+		for k, v in pairs(f) do g[k] = v end
+		g.required = false
+		out[i] = g
+	end
+	return out
+end
+
+M.customer_new = {
+	zh = "新增客户", en = "New customer",
+	fields = customer_fields,
+}
+
+M.customer_claim = {
+	zh = "客户申领", en = "Claim a customer",
+	fields = {
+		{ key = "customer_id", type = "customer", required = true, zh = "客户", en = "Customer" },
+	},
+}
+
+local transfer_reasons = {
+	{ code = "job_change", zh = "岗位调整", en = "Job change" },
+	{ code = "territory", zh = "区域调整", en = "Territory change" },
+	{ code = "leaving", zh = "离职", en = "Leaving" },
+	{ code = "other", zh = "其他", en = "Other" },
+}
+
+M.transfer = {
+	zh = "客户转交", en = "Transfer customers",
+	fields = {
+		{ key = "customer_ids", type = "customer_multi", zh = "客户", en = "Customers" },
+		{ key = "all", type = "bool", zh = "转交我的全部客户", en = "All my customers" },
+		{ key = "to", type = "staff", required = true, zh = "接收人", en = "Receiver" },
+		{ key = "reason", type = "select", options = transfer_reasons, required = true, zh = "转交原因", en = "Reason" },
+		{ key = "note", type = "textarea", max = 500, zh = "说明", en = "Note" },
+	},
+	check = function(data, ctx)
+		if not data.all and (data.customer_ids == nil or #data.customer_ids == 0) then
+			return { { field = "customer_ids", zh = "请选择要转交的客户，或选择转交全部客户。",
+				en = "Pick the customers to transfer, or transfer all of them." } }
+		end
+		if data.to == ctx.applicant.id then
+			return { { field = "to", zh = "不能转交给自己。", en = "You cannot transfer to yourself." } }
+		end
+	end,
+}
+
+local change_fields = copy_optional(customer_fields)
+table.insert(change_fields, 1, { key = "customer_id", type = "customer", required = true, zh = "客户", en = "Customer" })
+table.insert(change_fields, { key = "reason", type = "textarea", required = true, max = 500, zh = "变更原因", en = "Reason for the change" })
+
+M.customer_change = {
+	zh = "信息变更", en = "Change customer information",
+	fields = change_fields,
+	check = function(data, ctx)
+		local n = 0
+		for k in pairs(data) do
+			if k ~= "customer_id" and k ~= "reason" then n = n + 1 end
+		end
+		if n == 0 then
+			return { { field = "reason", zh = "没有要变更的内容。", en = "Nothing to change." } }
+		end
+	end,
+}
+
+-- ---------------------------------------------------------------- checking
+
+local function tree_has(nodes, code)
+	for _, n in ipairs(nodes or {}) do
+		if n.code == code or tree_has(n.children, code) then return true end
+	end
+	return false
+end
+
+local function options_of(f)
+	if type(f.options) == "string" then return lists[f.options] end
+	return f.options
+end
+
+local function err(f, zh, en)
+	return { field = f.key, zh = f.zh .. zh, en = f.en .. en }
+end
+
+local function is_id(v)
+	return math.type(v) == "integer" and v > 0
+end
+
+local function check_field(f, v)
+	local t = f.type
+	if t == "text" or t == "textarea" then
+		if type(v) ~= "string" then return err(f, "应为文本。", " must be text.") end
+		local n = utf8.len(v)
+		if n == nil then return err(f, "含有无效字符。", " has invalid characters.") end
+		if n > (f.max or 200) then
+			return err(f, "不能超过 " .. (f.max or 200) .. " 个字。", " must be at most " .. (f.max or 200) .. " characters.")
+		end
+	elseif t == "phone" then
+		if type(v) ~= "string" or not string.match(v, "^%+?[%d%- ]+$") or #v < 5 or #v > 20 then
+			return err(f, "格式不正确（5 到 20 位数字）。", " is not a valid number (5 to 20 digits).")
+		end
+	elseif t == "number" then
+		if type(v) ~= "number" then return err(f, "应为数字。", " must be a number.") end
+		if (f.min and v < f.min) or (f.max and v > f.max) then
+			return err(f, "超出范围。", " is out of range.")
+		end
+	elseif t == "select" then
+		local ok = false
+		for _, o in ipairs(options_of(f)) do
+			if o.code == v then ok = true end
+		end
+		if not ok then return err(f, "不在可选范围内。", " is not one of the choices.") end
+	elseif t == "tree" then
+		if type(v) ~= "string" or not tree_has(options_of(f), v) then
+			return err(f, "不在可选范围内。", " is not one of the choices.")
+		end
+	elseif t == "staff" or t == "customer" then
+		if not is_id(v) then return err(f, "无效。", " is not valid.") end
+	elseif t == "staff_multi" or t == "customer_multi" then
+		if type(v) ~= "table" then return err(f, "应为列表。", " must be a list.") end
+		if #v > 1000 then return err(f, "最多 1000 项。", " may have at most 1000 items.") end
+		for _, id in ipairs(v) do
+			if not is_id(id) then return err(f, "含有无效项。", " has an invalid item.") end
+		end
+	elseif t == "bool" then
+		if type(v) ~= "boolean" then return err(f, "应为是或否。", " must be yes or no.") end
+	end
+	return nil
+end
+
+local function blank(v)
+	return v == nil or v == "" or (type(v) == "table" and next(v) == nil)
+end
+
+-- Check the data of a document against its form; nil when fine, else a list of
+-- {field, zh, en}. ctx.applicant: {id, role, department}.
+function M.validate(kind, data, ctx)
+	local form = M[kind]
+	if type(form) ~= "table" or form.fields == nil then
+		return { { field = "kind", zh = "未知的单据类型。", en = "Unknown document kind." } }
+	end
+	local errors, known = {}, {}
+	for _, f in ipairs(form.fields) do
+		known[f.key] = true
+		local v = data[f.key]
+		if blank(v) then
+			if f.required then
+				errors[#errors + 1] = err(f, "为必填项。", " is required.")
+			end
+		else
+			errors[#errors + 1] = check_field(f, v)
+		end
+	end
+	for k in pairs(data) do
+		if not known[k] then
+			errors[#errors + 1] = { field = tostring(k), zh = "不允许的字段：" .. tostring(k),
+				en = "Field not allowed: " .. tostring(k) }
+		end
+	end
+	if #errors == 0 and form.check then
+		errors = form.check(data, ctx) or {}
+	end
+	if #errors == 0 then return nil end
+	return errors
+end
+
+-- A form for the web: fields with their options filled in (no functions).
+function M.get(kind)
+	local form = M[kind]
+	if type(form) ~= "table" or form.fields == nil then return nil end
+	local fields = {}
+	for i, f in ipairs(form.fields) do
+		local g = {}
+		for k, v in pairs(f) do g[k] = v end
+		if f.options then g.options = options_of(f) end
+		fields[i] = g
+	end
+	return { kind = kind, zh = form.zh, en = form.en, fields = fields }
+end
+
+-- The keys of the customer fields kept in customers.extra.
+function M.extra_keys()
+	local keys = {}
+	for _, f in ipairs(customer_fields) do
+		if f.extra then keys[#keys + 1] = f.key end
+	end
+	return keys
+end
+
+return M

@@ -1,0 +1,38 @@
+-- 审批路由 Approval routing: who approves each kind of document, in order.
+--
+-- A rule returns a list of steps; each step names one approver:
+--   { approver = "dept_manager" }              the head of the applicant's department
+--                                              (for a head: the head of the department above)
+--   { approver = "role", role = "director" }   the first active person with that role
+--   { approver = "person", login = "manager1" } that person
+-- An empty list means the document needs no approval: it is applied at once.
+-- doc is the document's data; ctx.applicant has id, role and department.
+
+local M = {}
+
+-- New customers and claims from the pool are applied at once.
+function M.customer_new(doc, ctx) return {} end
+function M.customer_claim(doc, ctx) return {} end
+
+-- Transfers are applied at once; the receiver's maximum is checked when applied.
+function M.transfer(doc, ctx) return {} end
+
+-- Info changes (信息变更) need the manager's approval when a salesperson asks;
+-- managers, directors and admins change customer information directly.
+function M.customer_change(doc, ctx)
+	if ctx.applicant.role == "salesperson" then
+		return { { approver = "dept_manager" } }
+	end
+	return {}
+end
+
+-- Called by the server: the steps for a document of the given kind.
+function M.route(kind, doc, ctx)
+	local rule = M[kind]
+	if rule == nil then
+		return {}
+	end
+	return rule(doc, ctx)
+end
+
+return M

@@ -1,0 +1,25 @@
+-- Tests of rules/customer.lua: which names count as the same customer.
+local customer = crm.require("customer")
+local n = customer.normalize
+
+return {
+	spaces_are_ignored = function()
+		assert(n("华为 技术") == n("华为技术"))
+		assert(n("　华为技术　") == n("华为技术"), "full-width spaces")
+	end,
+	full_width_folds_to_half_width = function()
+		assert(n("ＡＢＣ１２３") == "abc123")
+	end,
+	case_is_ignored = function()
+		assert(n("Acme Trading") == n("ACME TRADING"))
+	end,
+	company_suffix_is_ignored = function()
+		assert(n("华为技术有限公司") == n("华为技术"))
+		assert(n("华为技术股份有限公司") == n("华为技术"))
+		assert(n("Acme Co.,Ltd.") == n("acme"))
+	end,
+	different_names_stay_different = function()
+		assert(n("华为技术") ~= n("华为科技"))
+		assert(n("公司") == "公司", "a name that is only a suffix is kept")
+	end,
+}
