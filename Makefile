@@ -19,8 +19,8 @@ LDFLAGS	+= $(SANFLAGS)
 B	 = build
 
 # Modules shared by crmd, crmctl and the unit tests (reading order in README).
-CORE	 = arena buf log i18n http json rules db cache auth config migrate reply session
-HANDLERS = router h_session h_health h_config h_documents h_customers wf wf_customer idem
+CORE	 = arena buf log i18n http json rules db cache auth config migrate reply session wf wf_customer idem pool
+HANDLERS = router h_session h_health h_config h_documents h_customers
 CORE_O	 = $(CORE:%=$(B)/%.o)
 HAND_O	 = $(HANDLERS:%=$(B)/%.o)
 UNITS	 = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))

@@ -63,4 +63,5 @@ config_load(void)
 	cfg.secure_cookie = (int)env_long("CRM_SECURE_COOKIE", 0, 0, 1);
 	cfg.origins = env_str("CRM_ORIGINS", "");
 	cfg.server_id = env_str("CRM_SERVER_ID", NULL);
+	cfg.job_interval = (int)env_long("CRM_JOB_INTERVAL", 300, 0, 86400);
 }

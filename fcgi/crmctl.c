@@ -7,7 +7,11 @@
  *   crmctl user add LOGIN NAME ROLE [DEPARTMENT]
  *   crmctl user passwd LOGIN
  *   crmctl user disable|enable LOGIN
- *   crmctl demo load                  the demo org, staff and lists (once)
+ *   crmctl demo load                  the demo org, staff, lists, customers
+ *   crmctl pool preview [--date D] [--json]
+ *                                     who returns to the pool on D and why
+ *                                     (nothing changes)
+ *   crmctl pool run [--json]          return them now (what crmd's job does)
  *
  * Passwords come from CRM_PASSWORD or one line of standard input, never
  * from the command line (it shows in ps).  Settings: the CRM_* variables
@@ -29,7 +33,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: crmctl migrate [DIR] | rules check [DIR] | "
 	    "lists sync | user add LOGIN NAME ROLE [DEPARTMENT] | "
-	    "user passwd LOGIN | user disable|enable LOGIN | demo load\n");
+	    "user passwd LOGIN | user disable|enable LOGIN | demo load | "
+	    "pool preview [--date YYYY-MM-DD] [--json] | pool run [--json]\n");
 	exit(2);
 }
 
@@ -477,6 +482,65 @@ cmd_user(int argc, char *argv[])
 	return 2;
 }
 
+static int
+cmd_pool(int argc, char *argv[])
+{
+	const char	*date = NULL;
+	json_t		*out, *it;
+	enum crm_err	 e;
+	int		 i, as_json = 0, dry;
+	size_t		 j;
+	char		*s;
+
+	if (argc < 1)
+		usage();
+	dry = strcmp(argv[0], "preview") == 0;
+	if (!dry && strcmp(argv[0], "run") != 0)
+		usage();
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			as_json = 1;
+		else if (strcmp(argv[i], "--date") == 0 && i + 1 < argc && dry)
+			date = argv[++i];
+		else
+			usage();
+	}
+	if ((e = pool_run(&c, date, dry, &out)) != ERR_OK) {
+		fprintf(stderr, "crmctl: pool %s: %s\n", argv[0],
+		    c.errfield ? "bad date (use YYYY-MM-DD)" :
+		    crm_strerror(e, LANG_EN));
+		return 1;
+	}
+	if (as_json) {
+		s = json_dumps(out, JSON_COMPACT);
+		printf("%s\n", s);
+		free(s);
+	} else {
+		json_array_foreach(json_object_get(out, "returned"), j, it)
+			printf("%s %s %s (owner %s): %s\n", dry ? "returns" :
+			    "returned", json_string_value(json_object_get(it,
+			    "number")), json_string_value(json_object_get(it,
+			    "name")), json_string_value(json_object_get(it,
+			    "owner")), json_string_value(json_object_get(it,
+			    "reason")));
+		json_array_foreach(json_object_get(out, "warned"), j, it)
+			printf("%s %s %s (owner %s): due %s, %s\n", dry ?
+			    "would warn" : "warned", json_string_value(
+			    json_object_get(it, "number")), json_string_value(
+			    json_object_get(it, "name")), json_string_value(
+			    json_object_get(it, "owner")), json_string_value(
+			    json_object_get(it, "due_at")), json_string_value(
+			    json_object_get(it, "reason")));
+		printf("pool %s: %zu %s, %zu %s\n", argv[0],
+		    json_array_size(json_object_get(out, "returned")),
+		    dry ? "would return" : "returned",
+		    json_array_size(json_object_get(out, "warned")),
+		    dry ? "would be warned" : "warned");
+	}
+	json_decref(out);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -500,6 +564,8 @@ main(int argc, char *argv[])
 	else if (strcmp(argv[1], "demo") == 0 && argc == 3 &&
 	    strcmp(argv[2], "load") == 0)
 		rc = cmd_demo_load();
+	else if (strcmp(argv[1], "pool") == 0 && argc >= 3)
+		rc = cmd_pool(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "user") == 0 && argc >= 3)
 		rc = cmd_user(argc - 2, argv + 2);
 	else

@@ -341,6 +341,44 @@ static const char *const stmts[ST__MAX] = {
 	[ST_POOL_LOG] =
 	    "insert into pool_log (customer_id, event, staff_id, reason) "
 	    "values ($1, $2, $3, $4)",
+	[ST_POOL_TRY_LOCK] = "select pg_try_advisory_xact_lock(7240003)",
+	/*
+	 * Customers due back in the pool by $1 (and after $5 when given):
+	 * each type takes the rule of its nearest ancestor in $2, else the
+	 * default days $3 (no visit) and $4 (no deal).  $6: skip customers
+	 * already warned during their current ownership.
+	 */
+	[ST_POOL_DUE] =
+	    "with recursive anc(code, anc, depth) as ("
+	    " select code, code, 0 from customer_types"
+	    " union all"
+	    " select a.code, t.parent_code, a.depth + 1 from anc a join"
+	    " customer_types t on t.code = a.anc where t.parent_code is not null),"
+	    "eff as (select distinct on (code) code, $2::jsonb -> anc as p"
+	    " from anc where $2::jsonb ? anc order by code, depth),"
+	    "c2 as (select c.id, c.number, c.name, c.owner_id, s.name as owner,"
+	    " coalesce(c.last_visit_at, c.owned_since, c.created_at) as lv,"
+	    " coalesce(c.last_deal_at, c.owned_since, c.created_at) as ld,"
+	    " coalesce((e.p->>'no_visit_days')::int, $3::int) as vd,"
+	    " coalesce((e.p->>'no_deal_days')::int, $4::int) as dd,"
+	    " c.owned_since, c.created_at"
+	    " from customers c join staff s on s.id = c.owner_id"
+	    " left join eff e on e.code = c.type_code"
+	    " where c.owner_id is not null and not c.locked),"
+	    "c3 as (select *, least(lv + make_interval(days => vd),"
+	    " ld + make_interval(days => dd)) as due_at from c2)"
+	    "select id, number, name, owner_id, owner, case when"
+	    " lv + make_interval(days => vd) <= $1::timestamptz then"
+	    " 'no_visit:' || vd else 'no_deal:' || dd end, due_at from c3"
+	    " where due_at <= $1::timestamptz and ($5::timestamptz is null or"
+	    " due_at > $5::timestamptz) and (not $6::boolean or not exists"
+	    " (select 1 from pool_log p where p.customer_id = c3.id and"
+	    " p.event = 'warned' and p.at >= coalesce(c3.owned_since,"
+	    " c3.created_at))) order by id",
+	[ST_POOL_RETURN] =
+	    "update customers set owner_id = null, previous_owner_id = "
+	    "owner_id, returned_at = now(), owned_since = null, updated_at = "
+	    "now() where id = $1 and owner_id = $2 and not locked returning id",
 	[ST_TYPE_UPSERT] =
 	    "insert into customer_types (code, parent_code, name_zh, name_en, "
 	    "sort, active) values ($1, $2, $3, $4, $5, true) "

@@ -262,8 +262,10 @@ struct rules;	/* one per worker: the Lua state and the loaded files */
 struct rules	*rules_open(const char *dir, size_t mem_cap, long instr_budget);
 void		 rules_close(struct rules *);
 /*
- * Call function fn of rule file name with one argument given as JSON text
- * (argjson may be NULL).  On success returns 0 and sets *out to the result
+ * Call function fn of rule file name; argjson is a JSON array holding the
+ * arguments ("[\"pw\", {\"login\": \"x\"}]"), or NULL for none.  When fn
+ * names a value that is not a function, the value itself is the result.
+ * On success returns 0 and sets *out to the result
  * encoded as JSON text, allocated in the arena.  On failure returns -1 and
  * sets *errmsg (arena) to "rules/name.lua:LINE: message" or a short reason
  * ("instruction budget exceeded", "memory cap exceeded", "not found").
@@ -273,7 +275,7 @@ int		 rules_call(struct rules *, struct arena *, const char *name,
 		    char **errmsg);
 /* Load every rule file and run rules/tests; print problems; 0 when clean. */
 int		 rules_check(const char *dir, FILE *report);
-/* Last load error for any file, or NULL (for /health). */
+/* Re-check the files; last load error of a broken one, or NULL (/health). */
 const char	*rules_last_error(struct rules *);
 
 /* ------------------------------------------------------------------- db.c */
@@ -345,6 +347,9 @@ enum stmt {
 	ST_SHARES_OF,
 	ST_CHANGE_LOG,
 	ST_POOL_LOG,
+	ST_POOL_TRY_LOCK,
+	ST_POOL_DUE,
+	ST_POOL_RETURN,
 	ST_TYPE_UPSERT,
 	ST_TYPE_DEACTIVATE_ALL,
 	ST_LIST_UPSERT,
@@ -421,6 +426,7 @@ struct config {
 	int		 secure_cookie;	/* CRM_SECURE_COOKIE=1 behind TLS */
 	const char	*origins;	/* CRM_ORIGINS: extra allowed Origins */
 	const char	*server_id;	/* CRM_SERVER_ID, default host:pid */
+	int		 job_interval;	/* CRM_JOB_INTERVAL seconds, 0 = no jobs */
 };
 extern struct config cfg;
 /* Fill cfg from the environment (defaults for everything). */
@@ -619,6 +625,20 @@ enum crm_err	 wf_transfer_check(struct ctx *, struct doc *);
 enum crm_err	 wf_transfer_apply(struct ctx *, struct doc *);
 enum crm_err	 wf_change_check(struct ctx *, struct doc *);
 enum crm_err	 wf_change_apply(struct ctx *, struct doc *);
+
+/* ----------------------------------------------------------------- pool.c */
+
+/*
+ * The return of idle customers to the public pool (WF-RECLAIM), by the
+ * policy of rules/pool.lua.  at: "YYYY-MM-DD" (the end of that day) or
+ * NULL (now).  With dry_run, lists who would return and why, changing
+ * nothing.  Otherwise returns them, logs each with its reason, notifies
+ * the owners, and warns the owners of customers due within the warning
+ * period; only one server at a time runs it (advisory lock).  *out gets
+ * {"returned": [...], "warned": [...], "ran": bool}.
+ */
+enum crm_err	 pool_run(struct ctx *, const char *at, int dry_run,
+		    struct json_t **out);
 
 /* ----------------------------------------------------------------- idem.c */
 

@@ -28,7 +28,8 @@
 #define MAXWORKERS	256
 
 static volatile sig_atomic_t	 got_term, got_hup, got_chld;
-static pid_t			 workers[MAXWORKERS];
+static pid_t			 workers[MAXWORKERS + 1]; /* + the jobs process */
+static int			 nslots;	/* workers, plus 1 with jobs */
 
 /* ------------------------------------------------------------- the worker */
 
@@ -218,6 +219,63 @@ worker_main(int listen_fd)
 	}
 }
 
+/* ------------------------------------------------------- the jobs process */
+
+/*
+ * The periodic jobs (returning idle customers to the pool, warnings).
+ * Every server runs this process; the jobs themselves take a PostgreSQL
+ * advisory lock, so in a cluster they run once at a time, and each run
+ * only does what is due, so running it on two servers does nothing twice.
+ */
+static void
+jobs_main(void)
+{
+	struct worker		 w;
+	struct ctx		 c;
+	struct sigaction	 sa;
+	json_t			*out;
+	enum crm_err		 e;
+	unsigned		 wait = 5;
+
+	memset(&w, 0, sizeof(w));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGHUP, SIG_IGN);
+	arena_init(&w.a, 256 * 1024 * 1024);
+	w.db = db_open(cfg.db);
+	w.cache = cache_open(cfg.redis_host, cfg.redis_port,
+	    cfg.redis_timeout_ms);
+	if (w.db == NULL || w.cache == NULL)
+		_exit(1);
+	worker_open_rules(&w);
+	for (;;) {
+		sleep(wait);
+		wait = (unsigned)cfg.job_interval;
+		memset(&c, 0, sizeof(c));
+		c.w = &w;
+		c.a = &w.a;
+		c.lang = LANG_ZH;
+		if (w.rules == NULL)
+			worker_open_rules(&w);
+		e = pool_run(&c, NULL, 0, &out);
+		if (e != ERR_OK)
+			log_warn("jobs: pool: %s", crm_errcode(e));
+		else {
+			if (json_is_true(json_object_get(out, "ran")))
+				log_info("jobs: pool: %zu returned, %zu warned",
+				    json_array_size(json_object_get(out,
+				    "returned")), json_array_size(
+				    json_object_get(out, "warned")));
+			json_decref(out);
+		}
+		arena_reset(&w.a);
+	}
+}
+
 /* ------------------------------------------------------------- the master */
 
 static void
@@ -240,7 +298,7 @@ master_sig(int sig)
 }
 
 static pid_t
-spawn(int listen_fd)
+spawn(int listen_fd, int jobs)
 {
 	pid_t	 pid;
 
@@ -249,6 +307,10 @@ spawn(int listen_fd)
 		return -1;
 	}
 	if (pid == 0) {
+		if (jobs) {
+			close(listen_fd);
+			jobs_main();
+		}
 		worker_main(listen_fd);
 		_exit(0);
 	}
@@ -260,7 +322,7 @@ signal_workers(int sig)
 {
 	int	 i;
 
-	for (i = 0; i < cfg.workers; i++)
+	for (i = 0; i < nslots; i++)
 		if (workers[i] > 0)
 			kill(workers[i], sig);
 }
@@ -270,7 +332,7 @@ live_workers(void)
 {
 	int	 i, n = 0;
 
-	for (i = 0; i < cfg.workers; i++)
+	for (i = 0; i < nslots; i++)
 		n += workers[i] > 0;
 	return n;
 }
@@ -283,7 +345,7 @@ reap(void)
 	int	 st, i, n = 0;
 
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-		for (i = 0; i < cfg.workers; i++)
+		for (i = 0; i < nslots; i++)
 			if (workers[i] == pid)
 				workers[i] = 0;
 		if (!got_term) {
@@ -312,6 +374,7 @@ main(int argc, char *argv[])
 	config_load();
 	if (cfg.workers > MAXWORKERS)
 		cfg.workers = MAXWORKERS;
+	nslots = cfg.workers + (cfg.job_interval > 0);
 	if (FCGX_Init() != 0) {
 		log_err("crmd: FCGX_Init failed");
 		return 1;
@@ -342,14 +405,14 @@ main(int argc, char *argv[])
 	while (!got_term) {
 		got_chld = 0;
 		(void)reap();
-		for (i = 0; i < cfg.workers && !got_term; i++) {
+		for (i = 0; i < nslots && !got_term; i++) {
 			if (workers[i] > 0)
 				continue;
 			/* A worker dying at once must not spin the CPU. */
 			if (last_spawn == time(NULL) && live_workers() == 0)
 				sleep(1);
 			sigprocmask(SIG_SETMASK, &old, NULL);
-			workers[i] = spawn(listen_fd);
+			workers[i] = spawn(listen_fd, i == cfg.workers);
 			sigprocmask(SIG_BLOCK, &mask, NULL);
 			last_spawn = time(NULL);
 		}

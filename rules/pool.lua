@@ -23,6 +23,18 @@ M.return_after = {
 	gov = { no_visit_days = 60, no_deal_days = 180 },
 }
 
+-- How long a customer may go without a visit or a deal before it returns to the
+-- pool, for the scheduled job: {default = {no_visit_days, no_deal_days},
+-- by_type = {[type code] = {...}}} (a type's rule covers its subtypes).
+function M.reclaim_policy()
+	local by_type = {}
+	for code, rule in pairs(M.return_after) do
+		if code ~= "default" then by_type[code] = rule end
+	end
+	return { default = M.return_after.default, by_type = by_type,
+		warn_days_before = M.warn_days_before }
+end
+
 -- The limits that apply to one person: {max = n (0 = none), daily_cap = n, cooldown_days = n}.
 function M.limits(person)
 	local max = person.max_customers
