@@ -10,13 +10,15 @@ WARN	+= -Werror
 endif
 ifdef SANITIZE
 SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+B	?= build/san
 endif
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=c11 -D_GNU_SOURCE $(WARN) $(SANFLAGS) \
 	   $(shell pkg-config --cflags $(PKGS))
 LDLIBS	 = $(shell pkg-config --libs $(PKGS)) -lm
 LDFLAGS	+= $(SANFLAGS)
-B	 = build
+B	?= build
+export CRM_BUILD = $(B)
 
 # Modules shared by crmd, crmctl and the unit tests (reading order in README).
 CORE	 = arena buf log i18n http json rules db cache auth config migrate reply session wf wf_customer idem pool
