@@ -83,7 +83,7 @@ h_session_new(struct ctx *c)
 	}
 	/* A new token at every login: an old cookie never becomes valid. */
 	if (session_load(c) == ERR_OK)
-		(void)session_end(c);
+		(void)session_end_hash(c, c->sess_hash);
 	c->user = NULL;
 	if ((e = session_start(c, strtoll(id, NULL, 10))) != ERR_OK) {
 		reply_err(c, e, NULL);
