@@ -23,6 +23,7 @@ struct cache {
 	redisContext	*c;
 	time_t		 last_try;
 	int		 warned;
+	int		 refused;	/* the last connect was refused */
 };
 
 /* A handle; connects lazily. */
@@ -75,6 +76,8 @@ cache_up(struct cache *c)
 		return 0;
 	c->last_try = now;
 	c->c = redisConnectWithTimeout(c->host, c->port, c->tv);
+	c->refused = c->c != NULL && c->c->err == REDIS_ERR_IO &&
+	    strstr(c->c->errstr, "refused") != NULL;
 	if (c->c == NULL || c->c->err) {
 		if (!c->warned)
 			log_warn("cache: connect %s:%d: %s", c->host, c->port,
@@ -136,4 +139,28 @@ cache_cmdv(struct cache *c, struct arena *a, int argc, const char **argv)
 	for (i = 0; i < argc; i++)
 		lens[i] = strlen(argv[i]);
 	return cache_cmd(c, a, argc, argv, lens);
+}
+
+/*
+ * Delete key, and be sure of it: returns 0 when the key is gone (deleted,
+ * or Redis is down and refuses connections, so it holds nothing we could
+ * read back: it runs without persistence), -1 when it may still be there
+ * (a timeout: Redis stalled).  Ending a session uses this, so a logout
+ * during a Redis stall never leaves a usable copy behind.
+ */
+int
+cache_del_sure(struct cache *c, struct arena *a, const char *key)
+{
+	const char	*argv[2] = { "DEL", key };
+	redisReply	*r;
+
+	if (c->c == NULL) {
+		c->last_try = 0;	/* try now, whatever the throttle */
+		if (!cache_up(c))
+			return c->refused ? 0 : -1;
+	}
+	r = cache_cmdv(c, a, 2, argv);
+	if (r != NULL)
+		return 0;
+	return c->refused ? 0 : -1;
 }

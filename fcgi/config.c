@@ -60,6 +60,11 @@ config_load(void)
 	    86400 * 30);
 	cfg.session_abs = (int)env_long("CRM_SESSION_ABSOLUTE", 12 * 3600, 10,
 	    86400 * 90);
+	/* How long Redis may answer for a session before PostgreSQL is asked. */
+	cfg.session_cache_ttl = (int)env_long("CRM_SESSION_CACHE_TTL", 60, 1,
+	    3600);
+	if (cfg.session_cache_ttl > cfg.session_idle)
+		cfg.session_cache_ttl = cfg.session_idle;
 	cfg.secure_cookie = (int)env_long("CRM_SECURE_COOKIE", 0, 0, 1);
 	cfg.origins = env_str("CRM_ORIGINS", "");
 	cfg.server_id = env_str("CRM_SERVER_ID", NULL);

@@ -464,7 +464,12 @@ cmd_user(int argc, char *argv[])
 		free(pw);
 		run(ST_STAFF_SET_HASH, DB_ARGS(id, hash));
 		free(hash);
-		(void)session_end_user(&c, strtoll(id, NULL, 10), NULL);
+		if (session_end_user(&c, strtoll(id, NULL, 10), NULL) != ERR_OK) {
+			fprintf(stderr, "crmctl: password changed, but the "
+			    "sessions could not be ended (Redis stalled?): "
+			    "run it again\n");
+			return 1;
+		}
 		printf("user %s: password changed, sessions ended\n", argv[1]);
 		return 0;
 	}
@@ -472,8 +477,13 @@ cmd_user(int argc, char *argv[])
 		int on = strcmp(argv[0], "enable") == 0;
 
 		run(ST_STAFF_SET_ACTIVE, DB_ARGS(id, on ? "true" : "false"));
-		if (!on)
-			(void)session_end_user(&c, strtoll(id, NULL, 10), NULL);
+		if (!on && session_end_user(&c, strtoll(id, NULL, 10), NULL) !=
+		    ERR_OK) {
+			fprintf(stderr, "crmctl: user disabled, but the "
+			    "sessions could not be ended (Redis stalled?): "
+			    "run it again\n");
+			return 1;
+		}
 		printf("user %s: %s\n", argv[1], on ? "enabled" :
 		    "disabled, sessions ended");
 		return 0;

@@ -67,8 +67,7 @@ static const char *const stmts[ST__MAX] = {
 	    "and s.created_at > now() - make_interval(secs => $3::int)",
 	[ST_SESSION_TOUCH] =
 	    "update sessions set last_seen = now() "
-	    "where token_hash = decode($1, 'hex') "
-	    "and last_seen < now() - interval '60 seconds'",
+	    "where token_hash = decode($1, 'hex')",
 	[ST_SESSION_DELETE] =
 	    "delete from sessions where token_hash = decode($1, 'hex')",
 	[ST_SESSION_DELETE_OTHERS] =
@@ -253,13 +252,7 @@ static const char *const stmts[ST__MAX] = {
 	    "extra = extra || coalesce($4::jsonb, '{}'), "
 	    "updated_at = now() where id = $1",
 	[ST_CUST_LIST] =
-	    "select coalesce(json_agg(x), '[]')::text, coalesce(max(x.total), 0) "
-	    "from (select c.id, c.number, c.name, c.type_code as type, "
-	    "c.status, c.region, c.stage, c.visit_count, c.last_visit_at, "
-	    "c.owner_id, o.name as owner, c.contact, c.phone, c.extra, "
-	    "c.created_at, exists (select 1 from customer_shares sh where "
-	    "sh.customer_id = c.id) as shared, count(*) over () as total "
-	    "from customers c left join staff o on o.id = c.owner_id where "
+	    "with base as (select c.* from customers c where "
 	    "case $1 "
 	    " when 'mine' then c.owner_id = $2 or exists (select 1 from "
 	    "  customer_shares s where s.customer_id = c.id and s.staff_id = $2) "
@@ -276,8 +269,13 @@ static const char *const stmts[ST__MAX] = {
 	    " crm_type_subtree($4))) "
 	    "and ($5::text is null or c.name ilike '%' || $5 || '%' or "
 	    " c.number ilike '%' || $5 || '%' or c.contact ilike '%' || $5 || "
-	    " '%' or c.phone like '%' || $5 || '%') "
-	    "order by "
+	    " '%' or c.phone like '%' || $5 || '%')) "
+	    "select coalesce((select json_agg(x) from (select c.id, c.number, "
+	    "c.name, c.type_code as type, c.status, c.region, c.stage, "
+	    "c.visit_count, c.last_visit_at, c.owner_id, o.name as owner, "
+	    "c.contact, c.phone, c.extra, c.created_at, exists (select 1 from "
+	    "customer_shares sh where sh.customer_id = c.id) as shared "
+	    "from base c left join staff o on o.id = c.owner_id order by "
 	    " case when $6 = 'name' then c.name end, "
 	    " case when $6 = '-name' then c.name end desc, "
 	    " case when $6 = 'number' then c.number end, "
@@ -286,7 +284,8 @@ static const char *const stmts[ST__MAX] = {
 	    " case when $6 = '-last_visit' then c.last_visit_at end desc nulls last, "
 	    " case when $6 = 'visit_count' then c.visit_count end, "
 	    " case when $6 = '-visit_count' then c.visit_count end desc, "
-	    " c.id desc limit $7::int offset $8::int) x",
+	    " c.id desc limit $7::int offset $8::int) x), '[]')::text, "
+	    "(select count(*) from base)",
 	[ST_CUST_DETAIL] =
 	    "select json_build_object('id', c.id, 'number', c.number, 'name', "
 	    "c.name, 'address', c.address, 'contact', c.contact, 'phone', "
@@ -332,6 +331,7 @@ static const char *const stmts[ST__MAX] = {
 	    "s.id <> (select coalesce(owner_id, 0) from customers where id = $1) "
 	    "on conflict do nothing",
 	[ST_SHARE_CLEAR] = "delete from customer_shares where customer_id = $1",
+	[ST_CUST_EXISTS] = "select 1 from customers where id = $1",
 	[ST_SHARES_OF] =
 	    "select coalesce(json_agg(staff_id order by staff_id), '[]')::text "
 	    "from customer_shares where customer_id = $1",
@@ -545,6 +545,7 @@ db_exec(struct db *db, struct arena *a, enum stmt st, int n,
 	PGresult	*res;
 	char		 name[16];
 	ExecStatusType	 rs;
+	int		 idle;
 
 	if ((unsigned)st >= ST__MAX)
 		abort();
@@ -553,8 +554,28 @@ db_exec(struct db *db, struct arena *a, enum stmt st, int n,
 		return NULL;
 	}
 	snprintf(name, sizeof(name), "s%d", (int)st);
+	idle = PQtransactionStatus(db->conn) == PQTRANS_IDLE;
 	res = PQexecPrepared(db->conn, name, n, params, NULL, NULL, 0);
 	rs = PQresultStatus(res);
+	/*
+	 * A connection found dead (the server restarted while we were idle)
+	 * is re-opened and a read outside any transaction is tried once more,
+	 * so the first request after a restart does not fail for nothing.
+	 * Writes are not repeated: their fate on the old connection is unknown.
+	 */
+	if (rs != PGRES_TUPLES_OK && rs != PGRES_COMMAND_OK && idle &&
+	    PQstatus(db->conn) != CONNECTION_OK &&
+	    strncmp(stmts[st], "select", 6) == 0) {
+		PQclear(res);
+		db_drop(db);
+		db->last_try.tv_sec = 0;
+		if (db_ensure(db) == -1) {
+			*err = ERR_UNAVAILABLE;
+			return NULL;
+		}
+		res = PQexecPrepared(db->conn, name, n, params, NULL, NULL, 0);
+		rs = PQresultStatus(res);
+	}
 	if (rs == PGRES_TUPLES_OK || rs == PGRES_COMMAND_OK) {
 		if (arena_cleanup_add(a, db_clear, res) == -1) {
 			*err = ERR_INTERNAL;

@@ -345,6 +345,7 @@ enum stmt {
 	ST_SHARE_ADD,
 	ST_SHARE_CLEAR,
 	ST_SHARES_OF,
+	ST_CUST_EXISTS,
 	ST_CHANGE_LOG,
 	ST_POOL_LOG,
 	ST_POOL_TRY_LOCK,
@@ -404,6 +405,8 @@ int		 cache_up(struct cache *);	/* tries to connect if down */
  */
 struct redisReply *cache_cmd(struct cache *, struct arena *, int argc,
 		    const char **argv, const size_t *lens);
+/* DEL that reports whether the key is surely gone (0) or not (-1). */
+int		 cache_del_sure(struct cache *, struct arena *, const char *key);
 /* Convenience for NUL-terminated arguments. */
 struct redisReply *cache_cmdv(struct cache *, struct arena *, int argc,
 		    const char **argv);
@@ -423,6 +426,7 @@ struct config {
 	size_t		 max_body;	/* CRM_MAX_BODY */
 	int		 session_idle;	/* CRM_SESSION_IDLE seconds */
 	int		 session_abs;	/* CRM_SESSION_ABSOLUTE seconds */
+	int		 session_cache_ttl; /* CRM_SESSION_CACHE_TTL seconds */
 	int		 secure_cookie;	/* CRM_SECURE_COOKIE=1 behind TLS */
 	const char	*origins;	/* CRM_ORIGINS: extra allowed Origins */
 	const char	*server_id;	/* CRM_SERVER_ID, default host:pid */

@@ -188,6 +188,11 @@ h_me_password(struct ctx *c)
 		reply_errmsg(c, ERR_WEAK_PASSWORD, "new_password", msg);
 		return;
 	}
+	/* The other sessions end first: if that cannot be done, nothing is. */
+	if ((e = session_end_user(c, c->user->id, c->sess_hash)) != ERR_OK) {
+		reply_err(c, e, NULL);
+		return;
+	}
 	if ((nh = auth_hash(newpw)) == NULL) {
 		reply_err(c, ERR_INTERNAL, NULL);
 		return;
@@ -198,7 +203,6 @@ h_me_password(struct ctx *c)
 		reply_err(c, e, NULL);
 		return;
 	}
-	(void)session_end_user(c, c->user->id, c->sess_hash);
 	audit(c, "password_changed", "staff", id, NULL);
 	reply_empty(c, 204);
 }

@@ -555,6 +555,22 @@ sb_pcall(lua_State *L)
 	return pcall_finish(L, status, 1);
 }
 
+/*
+ * The rule's xpcall handler (upvalue 1), skipped once the call is doomed:
+ * Lua runs a message handler for an error raised in a hook while hooks
+ * are off, so a handler that loops would never be stopped.
+ */
+static int
+xpcall_msgh(lua_State *L)
+{
+	if (doomed(rules_of(L)))
+		return 1;
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 1);
+	return 1;
+}
+
 static int
 sb_xpcall(lua_State *L)
 {
@@ -562,7 +578,8 @@ sb_xpcall(lua_State *L)
 
 	luaL_checktype(L, 2, LUA_TFUNCTION);
 	lua_pushnil(L);		/* status slot */
-	lua_pushvalue(L, 2);	/* handler */
+	lua_pushvalue(L, 2);
+	lua_pushcclosure(L, xpcall_msgh, 1);	/* handler */
 	lua_pushvalue(L, 1);	/* function */
 	lua_rotate(L, 3, 3);	/* f h nil h f args... */
 	status = lua_pcall(L, n - 2, LUA_MULTRET, 4);
@@ -931,15 +948,18 @@ msgh(lua_State *L)
 
 /*
  * Turn the error value on top of the stack into "rules/NAME.lua:LINE:
- * message" in buf, using only calls that cannot raise.
+ * message" in buf, using only calls that cannot raise.  A message without
+ * a position gets where the error was raised; when loading, only a place
+ * inside the file itself (not in the file that required it).
  */
 static void
 fmt_error(struct rules *r, lua_State *L, const char *name, int status,
-    char *buf, size_t sz)
+    int loading, char *buf, size_t sz)
 {
 	const char	*reason, *msg;
-	char		 num[64];
+	char		 num[64], own[RULES_NAME_MAX + 16];
 	const char	*where;
+	size_t		 ownlen;
 
 	if (status == LUA_ERRMEM)
 		r->mem_hit = 1;
@@ -966,12 +986,14 @@ fmt_error(struct rules *r, lua_State *L, const char *name, int status,
 		    luaL_typename(L, -1));
 		msg = num;
 	}
+	ownlen = (size_t)snprintf(own, sizeof(own), "rules/%s.lua:", name);
 	if (strncmp(msg, "rules/", 6) == 0)
 		snprintf(buf, sz, "%s", msg);
-	else if (r->where[0] != '\0')
+	else if (r->where[0] != '\0' &&
+	    (!loading || strncmp(r->where, own, ownlen) == 0))
 		snprintf(buf, sz, "%s: %s", r->where, msg);
 	else
-		snprintf(buf, sz, "rules/%s.lua: %s", name, msg);
+		snprintf(buf, sz, "%s %s", own, msg);
 }
 
 /* Runs protected: compile text as the file's chunk, run it, keep its table. */
@@ -1072,7 +1094,7 @@ file_load(struct rules *r, struct rfile *f, const char *text, size_t len,
 		f->has_tried = 0;
 		return -1;
 	}
-	fmt_error(r, L, f->name, status, err, sizeof(err));
+	fmt_error(r, L, f->name, status, 1, err, sizeof(err));
 	lua_settop(L, base);
 	file_seterr(r, f, err);
 	return -1;
@@ -1798,7 +1820,7 @@ call_run(struct rules *r, struct callctx *c, char *err, size_t errsz)
 	status = lua_pcall(L, 1, 1, 1);
 	if (status == LUA_OK && !doomed(r))
 		return 0;
-	fmt_error(r, L, c->name, status, err, errsz);
+	fmt_error(r, L, c->name, status, 0, err, errsz);
 	if (c->fn != NULL)
 		log_warn("rules: %s.%s failed: %s%s%s%s", c->name, c->fn, err,
 		    r->trace[0] ? " [at " : "", r->trace,
@@ -1897,7 +1919,8 @@ rules_call(struct rules *r, struct arena *a, const char *name,
 		goto done;
 	}
 	if (argjson != NULL) {
-		args = json_loads(argjson, JSON_REJECT_DUPLICATES, &jerr);
+		args = json_loads(argjson, JSON_REJECT_DUPLICATES |
+		    JSON_ALLOW_NUL, &jerr);
 		if (args == NULL || !json_is_array(args)) {
 			snprintf(err, sizeof(err), "rules/%s.lua: %s: the "
 			    "arguments must be a JSON array", name, fn);

@@ -179,7 +179,14 @@ worker_main(int listen_fd)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	/*
+	 * SIGHUP only sets a flag: restart the interrupted read, or libfcgi
+	 * takes EINTR on a kept connection for an error and drops the
+	 * request nginx already sent.
+	 */
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_flags = 0;
 	sa.sa_handler = SIG_DFL;
 	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);

@@ -3,12 +3,15 @@
  *
  * The cookie holds 32 random bytes (base64url); only their SHA-256 is
  * stored, in PostgreSQL (the truth) and in Redis (the cache, key
- * "sess:<hash>", value a small JSON copy of the session and its user, TTL
- * = the idle timeout).  A request normally costs one Redis GETEX.  When
- * Redis is down or lost its data, the session is read from PostgreSQL and
- * cached again, so a Redis restart logs nobody out.  PostgreSQL's
- * last_seen is refreshed at most once a minute so the idle timeout still
- * holds after a Redis restart.
+ * "sess:<hash>", value a small JSON copy of the session and its user).  A
+ * request normally costs one Redis GET.  The cached copy lives
+ * cfg.session_cache_ttl seconds (60) and is not extended by use: then the
+ * session is read from PostgreSQL again, which refreshes last_seen (the
+ * idle timeout) and notices a session ended meanwhile.  When Redis is
+ * down or lost its data, PostgreSQL answers, so a Redis restart logs
+ * nobody out.  Ending a session deletes the cached copy first and refuses
+ * (503) when it cannot be sure the copy is gone (a stalled Redis), so a
+ * logout never leaves a usable session behind.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +25,6 @@
 #define COOKIE		"crm_session"
 #define TOKEN_BYTES	32
 #define TOKEN_LEN	43	/* base64url of 32 bytes, no padding */
-#define TOUCH_EVERY	60
 
 static int
 token_ok(const char *t)
@@ -114,15 +116,14 @@ session_user(struct ctx *c, long long staff_id, enum crm_err *err)
 /* Write the cached copy of a session (errors ignored: it is a cache). */
 static void
 cache_put(struct ctx *c, const char *hash, const char *csrf, long long created,
-    long long touched, const struct user *u)
+    const struct user *u)
 {
 	json_t		*v;
 	char		*s;
 	const char	*argv[5];
 
-	v = json_pack("{s:s, s:I, s:I, s:{s:I, s:s, s:s, s:s, s:s, s:I, s:s?}}",
-	    "c", csrf, "t", (json_int_t)created, "p", (json_int_t)touched,
-	    "user", "id", (json_int_t)u->id, "login", u->login, "name", u->name,
+	v = json_pack("{s:s, s:I, s:{s:I, s:s, s:s, s:s, s:s, s:I, s:s?}}",
+	    "c", csrf, "t", (json_int_t)created, "user", "id", (json_int_t)u->id, "login", u->login, "name", u->name,
 	    "role", u->role, "lang", i18n_name(u->lang),
 	    "dept_id", (json_int_t)u->dept_id, "dept_name", u->dept_name);
 	if (v == NULL)
@@ -135,39 +136,36 @@ cache_put(struct ctx *c, const char *hash, const char *csrf, long long created,
 	argv[1] = cache_key(c, hash);
 	argv[2] = s;
 	argv[3] = "EX";
-	argv[4] = arena_printf(c->a, "%d", cfg.session_idle);
+	argv[4] = arena_printf(c->a, "%d", cfg.session_cache_ttl);
 	(void)cache_cmdv(c->w->cache, c->a, 5, argv);
 	free(s);
 }
 
 /* The cached session, or -1 when absent or Redis is down. */
 static int
-cache_get(struct ctx *c, const char *hash, long long *created,
-    long long *touched)
+cache_get(struct ctx *c, const char *hash, long long *created)
 {
 	redisReply	*r;
 	json_t		*v, *ju;
 	json_error_t	 je;
 	const char	*csrf;
-	json_int_t	 t, p;
-	const char	*argv[4] = { "GETEX", NULL, "EX", NULL };
+	json_int_t	 t;
+	const char	*argv[2] = { "GET", NULL };
 
 	argv[1] = cache_key(c, hash);
-	argv[3] = arena_printf(c->a, "%d", cfg.session_idle);
-	r = cache_cmdv(c->w->cache, c->a, 4, argv);
+	r = cache_cmdv(c->w->cache, c->a, 2, argv);
 	if (r == NULL || r->type != REDIS_REPLY_STRING)
 		return -1;
 	if ((v = json_loadb(r->str, r->len, 0, &je)) == NULL)
 		return -1;
-	if (json_unpack(v, "{s:s, s:I, s:I, s:o}", "c", &csrf, "t", &t,
-	    "p", &p, "user", &ju) != 0 ||
+	if (json_unpack(v, "{s:s, s:I, s:o}", "c", &csrf, "t", &t,
+	    "user", &ju) != 0 ||
 	    (c->user = user_from_json(c, ju)) == NULL) {
 		json_decref(v);
 		return -1;
 	}
 	c->csrf = arena_strdup(c->a, csrf);
 	*created = t;
-	*touched = p;
 	json_decref(v);
 	return 0;
 }
@@ -180,28 +178,20 @@ session_load(struct ctx *c)
 	const char	*hash, *idle, *abs;
 	PGresult	*res;
 	enum crm_err	 e;
-	long long	 created = 0, touched = 0, now = (long long)time(NULL);
+	long long	 created = 0, now = (long long)time(NULL);
 
 	if (!token_ok(tok))
 		return ERR_UNAUTHENTICATED;
 	if ((hash = auth_sha256_hex(c->a, tok)) == NULL)
 		return ERR_INTERNAL;
-	if (cache_get(c, hash, &created, &touched) == 0) {
-		if (now - created >= cfg.session_abs) {
-			c->user = NULL;
-			c->csrf = NULL;
-			(void)session_end_hash(c, hash);
-			return ERR_UNAUTHENTICATED;
+	if (cache_get(c, hash, &created) == 0) {
+		if (now - created < cfg.session_abs) {
+			c->sess_hash = hash;
+			c->lang = c->user->lang;
+			return ERR_OK;
 		}
-		c->sess_hash = hash;
-		c->lang = c->user->lang;
-		if (now - touched >= TOUCH_EVERY) {
-			/* Refresh PostgreSQL's last_seen (best effort). */
-			(void)db_exec(c->w->db, c->a, ST_SESSION_TOUCH,
-			    DB_ARGS(hash), &e);
-			cache_put(c, hash, c->csrf, created, now, c->user);
-		}
-		return ERR_OK;
+		c->user = NULL;
+		c->csrf = NULL;
 	}
 	idle = arena_printf(c->a, "%d", cfg.session_idle);
 	abs = arena_printf(c->a, "%d", cfg.session_abs);
@@ -210,10 +200,7 @@ session_load(struct ctx *c)
 	if (res == NULL)
 		return e;
 	if (PQntuples(res) != 1) {
-		/* Ended, expired or never existed: drop any cached copy. */
-		const char *argv[2] = { "DEL", cache_key(c, hash) };
-
-		(void)cache_cmdv(c->w->cache, c->a, 2, argv);
+		/* Ended, expired or never existed. */
 		c->csrf = NULL;
 		return ERR_UNAUTHENTICATED;
 	}
@@ -224,7 +211,7 @@ session_load(struct ctx *c)
 	(void)db_exec(c->w->db, c->a, ST_SESSION_TOUCH, DB_ARGS(hash), &e);
 	c->sess_hash = hash;
 	c->lang = c->user->lang;
-	cache_put(c, hash, c->csrf, created, now, c->user);
+	cache_put(c, hash, c->csrf, created, c->user);
 	return ERR_OK;
 }
 
@@ -247,8 +234,7 @@ session_start(struct ctx *c, long long staff_id)
 	if (db_exec(c->w->db, c->a, ST_SESSION_INSERT, DB_ARGS(hash, id, csrf,
 	    c->req.user_agent, c->req.remote_addr), &e) == NULL)
 		return e;
-	cache_put(c, hash, csrf, (long long)time(NULL), (long long)time(NULL),
-	    u);
+	cache_put(c, hash, csrf, (long long)time(NULL), u);
 	/*
 	 * HttpOnly: no script reads it.  SameSite=Lax: not sent on
 	 * cross-site subrequests.  No Max-Age: the server decides expiry.
@@ -263,15 +249,14 @@ session_start(struct ctx *c, long long staff_id)
 	return ERR_OK;
 }
 
-/* End one session by hash, in PostgreSQL and the cache. */
+/* See extern.h. */
 enum crm_err
 session_end_hash(struct ctx *c, const char *hash)
 {
 	enum crm_err	 e;
-	const char	*argv[2] = { "DEL", NULL };
 
-	argv[1] = cache_key(c, hash);
-	(void)cache_cmdv(c->w->cache, c->a, 2, argv);
+	if (cache_del_sure(c->w->cache, c->a, cache_key(c, hash)) == -1)
+		return ERR_UNAVAILABLE;
 	if (db_exec(c->w->db, c->a, ST_SESSION_DELETE, DB_ARGS(hash), &e) ==
 	    NULL)
 		return e;
@@ -299,22 +284,27 @@ session_end_user(struct ctx *c, long long staff_id, const char *keep)
 	PGresult	*res;
 	enum crm_err	 e;
 	const char	*id = arena_printf(c->a, "%lld", staff_id);
-	const char	*argv[2] = { "DEL", NULL };
 	int		 i;
 
+	/* The cached copies first: refuse when one may survive. */
+	res = db_exec(c->w->db, c->a, ST_SESSION_HASHES_OF_USER, DB_ARGS(id),
+	    &e);
+	if (res == NULL)
+		return e;
+	for (i = 0; i < PQntuples(res); i++) {
+		if (keep != NULL && strcmp(db_get(res, i, 0), keep) == 0)
+			continue;
+		if (cache_del_sure(c->w->cache, c->a,
+		    cache_key(c, db_get(res, i, 0))) == -1)
+			return ERR_UNAVAILABLE;
+	}
 	if (keep != NULL)
 		res = db_exec(c->w->db, c->a, ST_SESSION_DELETE_OTHERS,
 		    DB_ARGS(id, keep), &e);
 	else
 		res = db_exec(c->w->db, c->a, ST_SESSION_DELETE_USER,
 		    DB_ARGS(id), &e);
-	if (res == NULL)
-		return e;
-	for (i = 0; i < PQntuples(res); i++) {
-		argv[1] = cache_key(c, db_get(res, i, 0));
-		(void)cache_cmdv(c->w->cache, c->a, 2, argv);
-	}
-	return ERR_OK;
+	return res == NULL ? e : ERR_OK;
 }
 
 /* See extern.h. */

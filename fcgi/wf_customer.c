@@ -198,9 +198,18 @@ wf_customer_new_apply(struct ctx *c, struct doc *d)
 enum crm_err
 wf_claim_check(struct ctx *c, struct doc *d)
 {
-	(void)c;
-	d->customer_id = json_integer_value(json_object_get(d->data,
-	    "customer_id"));
+	PGresult	*res;
+	enum crm_err	 e;
+	long long	 id = json_integer_value(json_object_get(d->data,
+			    "customer_id"));
+
+	res = db_exec(c->w->db, c->a, ST_CUST_EXISTS, DB_ARGS(id_str(c, id)),
+	    &e);
+	if (res == NULL)
+		return e;
+	if (PQntuples(res) != 1)
+		return ctx_fail(c, ERR_NOT_FOUND, "customer_id", NULL);
+	d->customer_id = id;
 	return ERR_OK;
 }
 
@@ -288,12 +297,9 @@ wf_claim_apply(struct ctx *c, struct doc *d)
 enum crm_err
 wf_transfer_check(struct ctx *c, struct doc *d)
 {
-	json_t	*ids = json_object_get(d->data, "customer_ids");
-
+	/* Ownership is checked under row locks when it is applied. */
 	(void)c;
-	if (!json_is_true(json_object_get(d->data, "all")) &&
-	    json_array_size(ids) == 1)
-		d->customer_id = json_integer_value(json_array_get(ids, 0));
+	(void)d;
 	return ERR_OK;
 }
 
@@ -350,13 +356,32 @@ wf_transfer_apply(struct ctx *c, struct doc *d)
 		    from), &e) == NULL)
 			return e;
 	}
+	if (n == 1)
+		d->customer_id = strtoll(db_get(owned, 0, 0), NULL, 10);
 	d->result = json_pack("{s:i}", "count", n);
 	return ERR_OK;
 }
 
 /* -------------------------------------------------------- customer_change */
 
-/* See extern.h. */
+/* A new name must not be another customer's. */
+static enum crm_err
+change_name_check(struct ctx *c, struct doc *d)
+{
+	const char	*name, *norm;
+
+	if ((name = sdata(d, "name")) == NULL)
+		return ERR_OK;
+	if ((norm = normalize(c, name)) == NULL)
+		return ctx_fail(c, ERR_VALIDATION, "name", NULL);
+	return check_duplicate(c, norm, d->customer_id);
+}
+
+/*
+ * Who may ask: the owner, people it is shared with, managers over the
+ * owner's department, directors and admin (checked when submitted; the
+ * approver applies it later with the applicant's right).
+ */
 enum crm_err
 wf_change_check(struct ctx *c, struct doc *d)
 {
@@ -364,7 +389,6 @@ wf_change_check(struct ctx *c, struct doc *d)
 	enum crm_err	 e;
 	json_t		*row, *shares;
 	json_error_t	 je;
-	const char	*norm, *name;
 	long long	 owner;
 	int		 shared = 0;
 	size_t		 i;
@@ -403,12 +427,7 @@ wf_change_check(struct ctx *c, struct doc *d)
 		if (PQntuples(res) != 1)
 			return ctx_fail(c, ERR_FORBIDDEN, "customer_id", NULL);
 	}
-	if ((name = sdata(d, "name")) != NULL) {
-		if ((norm = normalize(c, name)) == NULL)
-			return ctx_fail(c, ERR_VALIDATION, "name", NULL);
-		return check_duplicate(c, norm, d->customer_id);
-	}
-	return ERR_OK;
+	return change_name_check(c, d);
 }
 
 /* See extern.h. */
@@ -425,7 +444,7 @@ wf_change_apply(struct ctx *c, struct doc *d)
 	char		*chg, *ext, *oldshares;
 	size_t		 i;
 
-	if ((e = wf_change_check(c, d)) != ERR_OK)
+	if ((e = change_name_check(c, d)) != ERR_OK)
 		return e;
 	res = db_exec(c->w->db, c->a, ST_CUST_JSON, DB_ARGS(cid), &e);
 	if (res == NULL)
