@@ -252,7 +252,10 @@ static const char *const stmts[ST__MAX] = {
 	    "extra = extra || coalesce($4::jsonb, '{}'), "
 	    "updated_at = now() where id = $1",
 	[ST_CUST_LIST] =
-	    "with base as (select c.* from customers c where "
+	    /* q: the search text with LIKE's wildcards taken literally. */
+	    "with q as (select '%' || replace(replace(replace($5::text, '\\', "
+	    "'\\\\'), '%', '\\%'), '_', '\\_') || '%' as p), "
+	    "base as (select c.* from customers c, q where "
 	    "case $1 "
 	    " when 'mine' then c.owner_id = $2 or exists (select 1 from "
 	    "  customer_shares s where s.customer_id = c.id and s.staff_id = $2) "
@@ -267,9 +270,8 @@ static const char *const stmts[ST__MAX] = {
 	    " else false end "
 	    "and ($4::text is null or c.type_code in (select "
 	    " crm_type_subtree($4))) "
-	    "and ($5::text is null or c.name ilike '%' || $5 || '%' or "
-	    " c.number ilike '%' || $5 || '%' or c.contact ilike '%' || $5 || "
-	    " '%' or c.phone like '%' || $5 || '%')) "
+	    "and ($5::text is null or c.name ilike q.p or c.number ilike q.p "
+	    " or c.contact ilike q.p or c.phone like q.p)) "
 	    "select coalesce((select json_agg(x) from (select c.id, c.number, "
 	    "c.name, c.type_code as type, c.status, c.region, c.stage, "
 	    "c.visit_count, c.last_visit_at, c.owner_id, o.name as owner, "
@@ -302,7 +304,9 @@ static const char *const stmts[ST__MAX] = {
 	    "customer_shares sh join staff s on s.id = sh.staff_id where "
 	    "sh.customer_id = c.id), '[]'))::text from customers c left join "
 	    "staff o on o.id = c.owner_id where c.id = $1 and "
-	    "crm_sees($2, $3, c.id, c.owner_id)",
+	    "(crm_sees($2, $3, c.id, c.owner_id) or exists (select 1 from "
+	    "documents d join document_steps s on s.document_id = d.id where "
+	    "d.customer_id = c.id and s.approver_id = $2))",
 	[ST_CUST_TIMELINE] =
 	    "select coalesce(json_agg(x order by x.at desc), '[]')::text from ("
 	    "select 'document' as type, d.applied_at as at, d.kind, d.number, "

@@ -678,6 +678,7 @@ void	 h_todos(struct ctx *);
 void	 h_customers_list(struct ctx *);
 void	 h_customers_get(struct ctx *);
 void	 h_customers_timeline(struct ctx *);
+void	 h_no_delete(struct ctx *);
 void	 h_staff_list(struct ctx *);
 void	 h_notifications(struct ctx *);
 void	 h_notifications_read(struct ctx *);

@@ -203,3 +203,16 @@ h_customers_timeline(struct ctx *c)
 	reply_json(c, 200, json_pack("{s:o}", "items", items ? items :
 	    json_array()));
 }
+
+/*
+ * DELETE of a customer or a document, for every role: the archive keeps
+ * its history, and changes only through documents (PLT-NODELETE).
+ */
+void
+h_no_delete(struct ctx *c)
+{
+	reply_errmsg(c, ERR_FORBIDDEN, NULL, ctx_text(c,
+	    "客户资料和单据不能删除：档案只通过单据变更，历史全部保留。",
+	    "Customers and documents are never deleted: the archive changes "
+	    "only through documents and keeps its whole history."));
+}

@@ -36,6 +36,8 @@ enum route {
 	R_CUST_TIMELINE,
 	R_NOTIFY,
 	R_NOTIFY_READ,
+	R_CUST_DELETE,
+	R_DOCS_DELETE,
 	R__MAX
 };
 
@@ -81,6 +83,11 @@ static const struct route_def {
 	    h_notifications },
 	[R_NOTIFY_READ] = { "POST", "/api/v1/notifications/read",
 	    RF_AUTH | RF_BODY, h_notifications_read },
+	/* Nothing in the archive is ever deleted (PLT-NODELETE): say so. */
+	[R_CUST_DELETE] = { "DELETE", "/api/v1/customers/*", RF_AUTH,
+	    h_no_delete },
+	[R_DOCS_DELETE] = { "DELETE", "/api/v1/documents/*", RF_AUTH,
+	    h_no_delete },
 };
 
 /* Match path against pattern; fill args for '*' segments. */

@@ -104,6 +104,7 @@ struct rules {
 	size_t		 mem_cap;	/* the whole state */
 	size_t		 used;		/* bytes the allocator handed out */
 	size_t		 call_limit;	/* during a call: used may not pass it */
+	size_t		 mem_high;	/* above this, the hook notes the line */
 	int		 in_call;
 	long		 instr_budget;
 	long		 instr_used;
@@ -113,6 +114,7 @@ struct rules {
 	int		 mem_hit;
 	char		 hitwhere[RULES_WHERE_MAX]; /* where a limit was hit */
 	char		 where[RULES_WHERE_MAX];   /* where the last error was */
+	char		 memwhere[RULES_WHERE_MAX]; /* running while memory high */
 	char		 trace[RULES_TRACE_MAX];
 	struct rfile	*files;
 	struct rfile	*loading;	/* innermost file being loaded */
@@ -255,6 +257,14 @@ rules_hook(lua_State *L, lua_Debug *ar)
 	struct rules	*r = rules_of(L);
 	char		 where[RULES_WHERE_MAX];
 
+	/*
+	 * A memory error skips the message handler, so no line would be
+	 * known; note where the rule runs while memory is nearly spent.
+	 */
+	if (r->used > r->mem_high && lua_getinfo(L, "Sl", ar) &&
+	    ar->currentline > 0)
+		snprintf(r->memwhere, sizeof(r->memwhere), "%s:%d",
+		    ar->short_src, ar->currentline);
 	if (!doomed(r)) {
 		r->instr_used += RULES_HOOK_EVERY;
 		if (r->instr_used > r->instr_budget)
@@ -965,6 +975,8 @@ fmt_error(struct rules *r, lua_State *L, const char *name, int status,
 		r->mem_hit = 1;
 	if ((reason = doom_reason(r)) != NULL) {
 		where = r->budget_hit || r->time_hit ? r->hitwhere : r->where;
+		if (where[0] == '\0')
+			where = r->memwhere;
 		if (where[0] != '\0')
 			snprintf(buf, sz, "%s: %s", where, reason);
 		else
@@ -1208,12 +1220,16 @@ file_get(lua_State *L, struct rules *r, const char *name)
 	struct rfile	*f;
 
 	if ((f = file_lookup(r, name, r->loading != NULL)) == NULL) {
+		luaL_where(L, 1);
 		lua_pushfstring(L, "rules/%s.lua: not found", name);
+		lua_concat(L, 2);
 		lua_error(L);
 	}
 	if (f->loading) {
+		luaL_where(L, 1);
 		lua_pushfstring(L, "rules/%s.lua: circular crm.require (the "
 		    "file is still loading)", name);
+		lua_concat(L, 2);
 		lua_error(L);
 	}
 	file_refresh(r, f, 0);
@@ -1222,10 +1238,13 @@ file_get(lua_State *L, struct rules *r, const char *name)
 	if (r->loading != NULL)
 		dep_add(r->loading, f);
 	if (f->ref == LUA_NOREF) {
+		/* The requiring line (none for a direct call), then why. */
+		luaL_where(L, 1);
 		if (f->err != NULL)
 			lua_pushstring(L, f->err);
 		else
 			lua_pushfstring(L, "rules/%s.lua: not found", name);
+		lua_concat(L, 2);
 		lua_error(L);
 	}
 	lua_rawgeti(L, LUA_REGISTRYINDEX, f->ref);
@@ -1741,10 +1760,11 @@ call_begin(struct rules *r)
 	r->in_call = 1;
 	r->instr_used = 0;
 	r->budget_hit = r->time_hit = r->mem_hit = 0;
-	r->hitwhere[0] = r->where[0] = r->trace[0] = '\0';
+	r->hitwhere[0] = r->where[0] = r->trace[0] = r->memwhere[0] = '\0';
 	r->deadline = now_ms() + RULES_TIME_MS;
 	r->call_limit = r->used < r->mem_cap - allowance ?
 	    r->used + allowance : r->mem_cap;
+	r->mem_high = r->call_limit - (r->call_limit - r->used) / 4;
 	/* A raise that skipped a clean-up must not leave a file "loading". */
 	r->loading = NULL;
 	r->load_depth = 0;
@@ -2083,6 +2103,7 @@ rules_last_error(struct rules *r)
 	size_t		 i;
 
 	list_lua(r->dir, "", 1, 0, &ns);
+	qsort(ns.v, ns.n, sizeof(*ns.v), names_cmp);
 	for (i = 0; i < ns.n; i++)
 		if (name_ok(ns.v[i]))
 			refresh_one(r, ns.v[i]);
