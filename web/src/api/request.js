@@ -2,7 +2,7 @@
 // JSON, the UI language (so the server's messages match), the CSRF token on
 // state-changing methods and an Idempotency-Key on POST; it turns the server's
 // {"error": {code, message, field}} into a thrown ApiError and shows its message.
-import { ElMessage } from 'element-plus'
+import { ElMessage } from '@/ui/element'
 import { i18n } from '@/locales'
 
 const BASE = '/api/v1'

@@ -59,13 +59,15 @@ export const useSessionStore = defineStore('session', {
     },
 
     // restore asks /me who is logged in. 401: nobody, with the "session ended" notice
-    // when this browser had a session. Any other failure (server down): also treated as
-    // logged out, and the login page shows the reason (me() itself is silent).
+    // when this browser had a session. Any other failure (server down): at start-up,
+    // treated as logged out with the reason on the login page (me() itself is silent);
+    // on a later re-check, the session is kept: a passing outage is no logout.
     async restore() {
       try {
         const data = await api.me()
         await this.accept(data, { adoptLang: true })
       } catch (e) {
+        if (e.status !== 401 && this.loggedIn) return
         if (e.status !== 401) {
           this.notice = 'error'
           this.noticeMessage = e.message
