@@ -56,6 +56,9 @@ config_load(void)
 	    2000000000L);
 	cfg.max_body = (size_t)env_long("CRM_MAX_BODY", 1L << 20, 1024,
 	    64L << 20);
+	cfg.max_upload = (size_t)env_long("CRM_MAX_UPLOAD", 20L << 20, 1024,
+	    256L << 20);
+	cfg.public_url = env_str("CRM_PUBLIC_URL", NULL);
 	cfg.session_idle = (int)env_long("CRM_SESSION_IDLE", 30 * 60, 10,
 	    86400 * 30);
 	cfg.session_abs = (int)env_long("CRM_SESSION_ABSOLUTE", 12 * 3600, 10,

@@ -12,6 +12,9 @@
  *                                     who returns to the pool on D and why
  *                                     (nothing changes)
  *   crmctl pool run [--json]          return them now (what crmd's job does)
+ *   crmctl qr rotate                  a new key signs new QR codes (old ones
+ *                                     still scan)
+ *   crmctl qr revoke KID              every code key KID signed stops working
  *
  * Passwords come from CRM_PASSWORD or one line of standard input, never
  * from the command line (it shows in ps).  Settings: the CRM_* variables
@@ -22,6 +25,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "extern.h"
 
@@ -493,6 +497,48 @@ cmd_user(int argc, char *argv[])
 }
 
 static int
+cmd_qr(int argc, char *argv[])
+{
+	unsigned char	 key[QR_KEYLEN];
+	const char	*p[1];
+	int		 len[1] = { QR_KEYLEN }, fmt[1] = { 1 };
+	enum crm_err	 e;
+	PGresult	*res;
+
+	if (argc == 1 && strcmp(argv[0], "rotate") == 0) {
+		/* Revoke nothing: retire the current key from signing. */
+		randombytes_buf(key, sizeof(key));
+		p[0] = (const char *)key;
+		if (db_begin(w.db) != ERR_OK)
+			return 1;
+		res = run(ST_QR_KEY_CURRENT, 0, NULL);
+		if (PQntuples(res) == 1)
+			run(ST_QR_KEY_RETIRE, DB_ARGS(db_get(res, 0, 0)));
+		if (db_exec_fmt(w.db, &w.a, ST_QR_KEY_CREATE, 1, p, len, fmt, 0,
+		    &e) == NULL || db_commit(w.db) != ERR_OK) {
+			fprintf(stderr, "crmctl: qr rotate failed\n");
+			return 1;
+		}
+		sodium_memzero(key, sizeof(key));
+		res = run(ST_QR_KEY_CURRENT, 0, NULL);
+		printf("qr: key %s signs new codes\n", db_get(res, 0, 0));
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[0], "revoke") == 0) {
+		res = run(ST_QR_KEY_REVOKE, DB_ARGS(argv[1]));
+		if (strcmp(PQcmdTuples(res), "1") != 0) {
+			fprintf(stderr, "crmctl: no active key %s\n", argv[1]);
+			return 1;
+		}
+		printf("qr: key %s revoked; its codes no longer scan\n",
+		    argv[1]);
+		return 0;
+	}
+	usage();
+	return 2;
+}
+
+static int
 cmd_pool(int argc, char *argv[])
 {
 	const char	*date = NULL;
@@ -574,6 +620,8 @@ main(int argc, char *argv[])
 	else if (strcmp(argv[1], "demo") == 0 && argc == 3 &&
 	    strcmp(argv[2], "load") == 0)
 		rc = cmd_demo_load();
+	else if (strcmp(argv[1], "qr") == 0 && argc >= 3)
+		rc = cmd_qr(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "pool") == 0 && argc >= 3)
 		rc = cmd_pool(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "user") == 0 && argc >= 3)

@@ -383,6 +383,118 @@ static const char *const stmts[ST__MAX] = {
 	    "update customers set owner_id = null, previous_owner_id = "
 	    "owner_id, returned_at = now(), owned_since = null, updated_at = "
 	    "now() where id = $1 and owner_id = $2 and not locked returning id",
+	/* ------------------------------------------------------ fieldwork */
+	[ST_FILE_INSERT] =
+	    "insert into files (token, kind, content_type, name, size, data, "
+	    "thumb, width, height, exif_time, exif_lat, exif_lng, uploaded_by) "
+	    "values ($1, $2, $3, $4, $5::int, $6::bytea, $7::bytea, $8::int, "
+	    "$9::int, $10, $11::float8, $12::float8, $13) returning id",
+	[ST_FILE_GET] =
+	    "select content_type, case when $2::boolean then coalesce(thumb, "
+	    "data) else data end, name from files where token = $1",
+	[ST_FILE_META] =
+	    "select id, kind, exif_time, exif_lat, exif_lng, uploaded_by, "
+	    "extract(epoch from to_timestamp(exif_time, 'YYYY-MM-DD HH24:MI:SS') "
+	    "at time zone 'UTC')::bigint from files where token = $1",
+	[ST_QR_KEY_CURRENT] =
+	    "select kid, secret from qr_keys where revoked_at is null and "
+	    "retired_at is null order by kid desc limit 1",
+	[ST_QR_KEY_RETIRE] =
+	    "update qr_keys set retired_at = now() where kid = $1",
+	[ST_QR_KEY_GET] =
+	    "select secret, revoked_at is not null from qr_keys where kid = $1",
+	[ST_QR_KEY_CREATE] =
+	    "insert into qr_keys (kid, secret) select coalesce(max(kid), 0) + 1, "
+	    "$1::bytea from qr_keys having count(*) filter (where revoked_at is "
+	    "null and retired_at is null) = 0 on conflict do nothing",
+	[ST_QR_KEY_REVOKE] =
+	    "update qr_keys set revoked_at = now() where kid = $1 and "
+	    "revoked_at is null",
+	[ST_CUST_QR] =
+	    "select c.id, c.number, c.name, c.qr_version, c.lat, c.lng, c.address, "
+	    "c.region, c.contact, c.phone, c.owner_id from customers c where "
+	    "c.id = $1",
+	[ST_CUST_QR_BUMP] =
+	    "update customers set qr_version = qr_version + 1 where id = $1",
+	[ST_VISIT_INSERT] =
+	    "insert into visits (document_id, customer_id, staff_id, "
+	    "captured_at, place, met, stage, notes, photo_file, lat, lng, "
+	    "from_scan, verified, verdict) values ($1, $2, $3, "
+	    "$4::timestamptz, $5, $6, $7, $8, $9, $10::float8, $11::float8, "
+	    "$12::boolean, $13::boolean, $14::jsonb) returning id",
+	[ST_CUST_VISITED] =
+	    "update customers set visit_count = visit_count + 1, last_visit_at = "
+	    "greatest(last_visit_at, $2::timestamptz), stage = coalesce($3, "
+	    "stage), status = coalesce($4, status), updated_at = now() where "
+	    "id = $1",
+	[ST_DEAL_INSERT] =
+	    "insert into deals (document_id, customer_id, staff_id, deal_date, "
+	    "amount, contract_file, notes) values ($1, $2, $3, $4::date, "
+	    "$5::numeric, $6, $7) returning id",
+	[ST_CUST_DEAL] =
+	    "update customers set deal_total = deal_total + $2::numeric, "
+	    "last_deal_at = greatest(last_deal_at, $3::date::timestamptz), "
+	    "status = coalesce($4, status), updated_at = now() where id = $1",
+	[ST_PAY_INSERT] =
+	    "insert into payments (document_id, customer_id, staff_id, "
+	    "pay_date, amount, notes) values ($1, $2, $3, $4::date, "
+	    "$5::numeric, $6) returning id",
+	[ST_CUST_PAID] =
+	    "update customers set paid_total = paid_total + $2::numeric, "
+	    "updated_at = now() where id = $1",
+	[ST_DAILY_EXISTS] =
+	    "select document_id from daily_reports where staff_id = $1 and "
+	    "day = $2::date",
+	[ST_DAILY_INSERT] =
+	    "insert into daily_reports (document_id, staff_id, day, summary, "
+	    "plan, figures) values ($1, $2, $3::date, $4, $5, $6::jsonb)",
+	/* The day's figures of one person, with links to each record. */
+	[ST_DAILY_FIGURES] =
+	    "select json_build_object('day', $2::date, "
+	    "'new_customers', coalesce(a.new_customers, 0), 'claims', "
+	    "coalesce(a.claims, 0), 'visits', coalesce(a.visits, 0), 'deals', "
+	    "coalesce(a.deals, 0), 'deal_amount', coalesce(a.deal_amount, 0), "
+	    "'payments', coalesce(a.payments, 0), 'payment_amount', "
+	    "coalesce(a.payment_amount, 0), 'records', coalesce((select "
+	    "json_agg(json_build_object('document_id', d.id, 'number', "
+	    "d.number, 'kind', d.kind, 'customer_id', d.customer_id, "
+	    "'customer_name', c.name) order by d.id) from documents d left join "
+	    "customers c on c.id = d.customer_id where d.applicant_id = $1 and "
+	    "d.status = 'approved' and d.kind in ('customer_new', "
+	    "'customer_claim', 'visit', 'deal', 'payment') and "
+	    "d.applied_at >= $2::date and d.applied_at < $2::date + 1), '[]'), "
+	    "'report', (select document_id from daily_reports where staff_id = "
+	    "$1 and day = $2::date))::text from (select 1) one left join "
+	    "activity_daily a on a.staff_id = $1 and a.day = $2::date",
+	[ST_ACTIVITY_ADD] =
+	    "insert into activity_daily (staff_id, day, new_customers, claims, "
+	    "visits, deals, deal_amount, payments, payment_amount) values ($1, "
+	    "$2::date, $3::int, $4::int, $5::int, $6::int, $7::numeric, $8::int, "
+	    "$9::numeric) on conflict (staff_id, day) do update set "
+	    "new_customers = activity_daily.new_customers + excluded.new_customers, "
+	    "claims = activity_daily.claims + excluded.claims, "
+	    "visits = activity_daily.visits + excluded.visits, "
+	    "deals = activity_daily.deals + excluded.deals, "
+	    "deal_amount = activity_daily.deal_amount + excluded.deal_amount, "
+	    "payments = activity_daily.payments + excluded.payments, "
+	    "payment_amount = activity_daily.payment_amount + "
+	    "excluded.payment_amount",
+	[ST_CUST_VISITS] =
+	    "select coalesce(json_agg(x order by x.captured_at desc), '[]')::text "
+	    "from (select v.id, v.document_id, v.captured_at, v.arrived_at, "
+	    "v.place, v.met, v.stage, v.notes, f.token as photo, v.lat, v.lng, "
+	    "v.from_scan, v.verified, v.verdict, s.name as visitor from visits v "
+	    "join staff s on s.id = v.staff_id left join files f on f.id = "
+	    "v.photo_file where v.customer_id = $1 order by v.captured_at desc "
+	    "limit 100) x",
+	[ST_CUST_MONEY] =
+	    "select coalesce((select json_agg(x order by x.deal_date desc) from "
+	    "(select d.id, d.document_id, d.deal_date, d.amount, d.notes, "
+	    "f.token as contract from deals d left join files f on f.id = "
+	    "d.contract_file where d.customer_id = $1) x), '[]')::text, "
+	    "coalesce((select json_agg(y order by y.pay_date desc) from (select "
+	    "p.id, p.document_id, p.pay_date, p.amount, p.notes from payments p "
+	    "where p.customer_id = $1) y), '[]')::text",
 	[ST_TYPE_UPSERT] =
 	    "insert into customer_types (code, parent_code, name_zh, name_en, "
 	    "sort, active) values ($1, $2, $3, $4, $5, true) "
@@ -546,6 +658,15 @@ PGresult *
 db_exec(struct db *db, struct arena *a, enum stmt st, int n,
     const char *const *params, enum crm_err *err)
 {
+	return db_exec_fmt(db, a, st, n, params, NULL, NULL, 0, err);
+}
+
+/* See extern.h. */
+PGresult *
+db_exec_fmt(struct db *db, struct arena *a, enum stmt st, int n,
+    const char *const *params, const int *lengths, const int *formats,
+    int binary_result, enum crm_err *err)
+{
 	PGresult	*res;
 	char		 name[16];
 	ExecStatusType	 rs;
@@ -559,7 +680,8 @@ db_exec(struct db *db, struct arena *a, enum stmt st, int n,
 	}
 	snprintf(name, sizeof(name), "s%d", (int)st);
 	idle = PQtransactionStatus(db->conn) == PQTRANS_IDLE;
-	res = PQexecPrepared(db->conn, name, n, params, NULL, NULL, 0);
+	res = PQexecPrepared(db->conn, name, n, params, lengths, formats,
+	    binary_result);
 	rs = PQresultStatus(res);
 	/*
 	 * A connection found dead (the server restarted while we were idle)
@@ -577,7 +699,8 @@ db_exec(struct db *db, struct arena *a, enum stmt st, int n,
 			*err = ERR_UNAVAILABLE;
 			return NULL;
 		}
-		res = PQexecPrepared(db->conn, name, n, params, NULL, NULL, 0);
+		res = PQexecPrepared(db->conn, name, n, params, lengths,
+		    formats, binary_result);
 		rs = PQresultStatus(res);
 	}
 	if (rs == PGRES_TUPLES_OK || rs == PGRES_COMMAND_OK) {

@@ -351,6 +351,28 @@ enum stmt {
 	ST_POOL_TRY_LOCK,
 	ST_POOL_DUE,
 	ST_POOL_RETURN,
+	ST_FILE_INSERT,
+	ST_FILE_GET,
+	ST_FILE_META,
+	ST_QR_KEY_CURRENT,
+	ST_QR_KEY_GET,
+	ST_QR_KEY_CREATE,
+	ST_QR_KEY_REVOKE,
+	ST_QR_KEY_RETIRE,
+	ST_CUST_QR,
+	ST_CUST_QR_BUMP,
+	ST_VISIT_INSERT,
+	ST_CUST_VISITED,
+	ST_DEAL_INSERT,
+	ST_CUST_DEAL,
+	ST_PAY_INSERT,
+	ST_CUST_PAID,
+	ST_DAILY_EXISTS,
+	ST_DAILY_INSERT,
+	ST_DAILY_FIGURES,
+	ST_ACTIVITY_ADD,
+	ST_CUST_VISITS,
+	ST_CUST_MONEY,
 	ST_TYPE_UPSERT,
 	ST_TYPE_DEACTIVATE_ALL,
 	ST_LIST_UPSERT,
@@ -374,6 +396,13 @@ int		 db_up(struct db *);	/* last known state, no I/O */
  */
 PGresult	*db_exec(struct db *, struct arena *, enum stmt, int n,
 		    const char *const *params, enum crm_err *err);
+/*
+ * db_exec with parameter lengths and formats (1 = binary, for bytea) and
+ * results in binary (binary_result 1) when asked.
+ */
+PGresult	*db_exec_fmt(struct db *, struct arena *, enum stmt, int n,
+		    const char *const *params, const int *lengths,
+		    const int *formats, int binary_result, enum crm_err *err);
 #define DB_ARGS(...) \
 	(int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(char *)), \
 	(const char *const[]){ __VA_ARGS__ }
@@ -424,6 +453,8 @@ struct config {
 	size_t		 rules_mem;	/* CRM_RULES_MEM: bytes per Lua state */
 	long		 rules_budget;	/* CRM_RULES_BUDGET: instructions/call */
 	size_t		 max_body;	/* CRM_MAX_BODY */
+	size_t		 max_upload;	/* CRM_MAX_UPLOAD: /api/v1/files */
+	const char	*public_url;	/* CRM_PUBLIC_URL: in QR codes */
 	int		 session_idle;	/* CRM_SESSION_IDLE seconds */
 	int		 session_abs;	/* CRM_SESSION_ABSOLUTE seconds */
 	int		 session_cache_ttl; /* CRM_SESSION_CACHE_TTL seconds */
@@ -454,6 +485,68 @@ char		*auth_sha256_hex(struct arena *, const char *s);
 
 int		 migrate_run(const char *conninfo, const char *dir, FILE *out);
 
+/* ------------------------------------------------------------------- qr.c */
+
+/*
+ * Signed QR tokens for customers (CARD-QR).  A token names a customer and
+ * the version of its code, signed with HMAC-SHA256 under a key with an id
+ * (keys rotate; a revoked key, or a customer's bumped version, makes old
+ * printed codes fail).  URL-safe text, no padding.
+ */
+#define QR_KEYLEN 32
+/* A token for (customer, version) under key kid; in the arena. */
+char	*qr_token(struct arena *, int kid, const unsigned char *key,
+	    long long customer, int version);
+/*
+ * Read a token without trusting it: 0 and the fields, or -1 when it is
+ * malformed.  The caller finds the key by *kid and then calls
+ * qr_token_verify.
+ */
+int	 qr_token_parse(const char *tok, int *kid, long long *customer,
+	    int *version);
+/* 0 when tok's signature is right under key (constant time), else -1. */
+int	 qr_token_verify(const char *tok, const unsigned char *key);
+/* Append a PNG (8-bit grey) / an SVG of a QR code of text to b; 0 or -1. */
+int	 qr_png(struct buf *b, const char *text, int scale);
+int	 qr_svg(struct buf *b, const char *text, int scale);
+
+/* ------------------------------------------------------------------ img.c */
+
+/* What an uploaded photo says about itself (EXIF 2.3). */
+struct img_info {
+	int	 width;
+	int	 height;
+	int	 has_time;
+	char	 taken_at[32];	/* "YYYY-MM-DD HH:MM:SS" as the camera wrote it */
+	int	 has_gps;
+	double	 lat;
+	double	 lng;
+};
+
+enum img_err {
+	IMG_OK,
+	IMG_NOT_JPEG,		/* not a JPEG by its content */
+	IMG_CORRUPT,		/* truncated or undecodable */
+	IMG_DIMENSIONS,		/* too many pixels or a side too long */
+	IMG__MAX
+};
+
+/*
+ * Check that data is a JPEG we accept, by content (SOI marker, a header
+ * libturbojpeg can read, width and height at most 12000 and at most 50
+ * million pixels) and read its EXIF capture time and GPS position.
+ */
+enum img_err	 img_inspect(const unsigned char *data, size_t len,
+		    struct img_info *);
+/*
+ * Decode and re-encode as a baseline JPEG at most max_side pixels on its
+ * longer side, quality q, with no metadata (EXIF, GPS, comments are
+ * dropped).  *out is allocated in the arena.
+ */
+enum img_err	 img_reencode(struct arena *, const unsigned char *data,
+		    size_t len, int max_side, int q, unsigned char **out,
+		    size_t *outlen, int *w, int *h);
+
 /* ------------------------------------------- the worker and its requests */
 
 /* What a worker holds for its whole life (STYLE.md "Memory"). */
@@ -481,6 +574,7 @@ struct reply {
 	struct buf	 hdr;	/* "Name: value\r\n" lines */
 	struct buf	 body;
 	const char	*ctype;
+	const char	*cache;	/* Cache-Control; NULL = no-store */
 	enum crm_err	 err;	/* for the access log */
 };
 
@@ -630,6 +724,19 @@ enum crm_err	 wf_transfer_apply(struct ctx *, struct doc *);
 enum crm_err	 wf_change_check(struct ctx *, struct doc *);
 enum crm_err	 wf_change_apply(struct ctx *, struct doc *);
 
+/* ------------------------------------------------------------- wf_field.c */
+
+enum crm_err	 wf_visit_check(struct ctx *, struct doc *);
+enum crm_err	 wf_visit_apply(struct ctx *, struct doc *);
+enum crm_err	 wf_deal_check(struct ctx *, struct doc *);
+enum crm_err	 wf_deal_apply(struct ctx *, struct doc *);
+enum crm_err	 wf_payment_check(struct ctx *, struct doc *);
+enum crm_err	 wf_payment_apply(struct ctx *, struct doc *);
+enum crm_err	 wf_daily_check(struct ctx *, struct doc *);
+enum crm_err	 wf_daily_apply(struct ctx *, struct doc *);
+/* Count a new customer (claim 0) or a claim (1) in today's figures. */
+enum crm_err	 wf_count_new(struct ctx *, long long staff, int claim);
+
 /* ----------------------------------------------------------------- pool.c */
 
 /*
@@ -679,6 +786,13 @@ void	 h_customers_list(struct ctx *);
 void	 h_customers_get(struct ctx *);
 void	 h_customers_timeline(struct ctx *);
 void	 h_no_delete(struct ctx *);
+void	 h_files_upload(struct ctx *);
+void	 h_files_get(struct ctx *);
+void	 h_qr_image(struct ctx *);
+void	 h_qr_resolve(struct ctx *);
+void	 h_qr_revoke(struct ctx *);
+void	 h_daily_summary(struct ctx *);
+void	 h_customers_activity(struct ctx *);
 void	 h_staff_list(struct ctx *);
 void	 h_notifications(struct ctx *);
 void	 h_notifications_read(struct ctx *);

@@ -216,3 +216,31 @@ h_no_delete(struct ctx *c)
 	    "Customers and documents are never deleted: the archive changes "
 	    "only through documents and keeps its whole history."));
 }
+
+/* GET /api/v1/customers/{id}/activity: its visits, deals and payments. */
+void
+h_customers_activity(struct ctx *c)
+{
+	PGresult	*visits, *money;
+	enum crm_err	 e;
+	json_t		*v;
+	json_error_t	 je;
+	const char	*id;
+
+	if ((v = visible_customer(c)) == NULL)
+		return;
+	id = arena_printf(c->a, "%lld",
+	    (long long)json_integer_value(json_object_get(v, "id")));
+	json_decref(v);
+	if ((visits = db_exec(c->w->db, c->a, ST_CUST_VISITS, DB_ARGS(id), &e))
+	    == NULL ||
+	    (money = db_exec(c->w->db, c->a, ST_CUST_MONEY, DB_ARGS(id), &e))
+	    == NULL) {
+		reply_err(c, e, NULL);
+		return;
+	}
+	reply_json(c, 200, json_pack("{s:o?, s:o?, s:o?}",
+	    "visits", json_loads(db_get(visits, 0, 0), 0, &je),
+	    "deals", json_loads(db_get(money, 0, 0), 0, &je),
+	    "payments", json_loads(db_get(money, 0, 1), 0, &je)));
+}

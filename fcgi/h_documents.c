@@ -327,3 +327,31 @@ h_notifications_read(struct ctx *c)
 	(void)cache_cmdv(c->w->cache, c->a, 2, del);
 	reply_empty(c, 204);
 }
+
+/*
+ * GET /api/v1/daily-summary?day=YYYY-MM-DD: my figures of that day with
+ * links to each record, for the daily report form (WF-DAILY), and the
+ * report already filed that day, if any.
+ */
+void
+h_daily_summary(struct ctx *c)
+{
+	PGresult	*res;
+	enum crm_err	 e;
+	const char	*day = http_kv_get(&c->req.query, "day");
+	int		 y, m, d, n = 0;
+
+	if (day == NULL || strlen(day) != 10 ||
+	    sscanf(day, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
+	    m < 1 || m > 12 || d < 1 || d > 31) {
+		reply_err(c, ERR_BAD_FIELD, "day");
+		return;
+	}
+	res = db_exec(c->w->db, c->a, ST_DAILY_FIGURES, DB_ARGS(
+	    arena_printf(c->a, "%lld", c->user->id), day), &e);
+	if (res == NULL) {
+		reply_err(c, e, NULL);
+		return;
+	}
+	reply_text(c, "summary", db_get(res, 0, 0));
+}

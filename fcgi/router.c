@@ -38,6 +38,13 @@ enum route {
 	R_NOTIFY_READ,
 	R_CUST_DELETE,
 	R_DOCS_DELETE,
+	R_FILES_UPLOAD,
+	R_FILES_GET,
+	R_QR_RESOLVE,
+	R_QR_REVOKE,
+	R_DAILY_SUMMARY,
+	R_CUST_ACTIVITY,
+	R_QR_IMAGE,	/* last: its pattern takes any /customers/N/x */
 	R__MAX
 };
 
@@ -88,6 +95,18 @@ static const struct route_def {
 	    h_no_delete },
 	[R_DOCS_DELETE] = { "DELETE", "/api/v1/documents/*", RF_AUTH,
 	    h_no_delete },
+	[R_FILES_UPLOAD] = { "POST", "/api/v1/files", RF_AUTH,
+	    h_files_upload },
+	[R_FILES_GET] = { "GET", "/api/v1/files/*", RF_AUTH, h_files_get },
+	[R_QR_IMAGE] = { "GET", "/api/v1/customers/*/*", RF_AUTH, h_qr_image },
+	[R_QR_RESOLVE] = { "GET", "/api/v1/qr/resolve", RF_AUTH,
+	    h_qr_resolve },
+	[R_QR_REVOKE] = { "POST", "/api/v1/customers/*/qr/revoke", RF_AUTH,
+	    h_qr_revoke },
+	[R_DAILY_SUMMARY] = { "GET", "/api/v1/daily-summary", RF_AUTH,
+	    h_daily_summary },
+	[R_CUST_ACTIVITY] = { "GET", "/api/v1/customers/*/activity", RF_AUTH,
+	    h_customers_activity },
 };
 
 /* Match path against pattern; fill args for '*' segments. */

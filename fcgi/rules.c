@@ -265,6 +265,7 @@ rules_hook(lua_State *L, lua_Debug *ar)
 	    ar->currentline > 0)
 		snprintf(r->memwhere, sizeof(r->memwhere), "%s:%d",
 		    ar->short_src, ar->currentline);
+	where[0] = '\0';
 	if (!doomed(r)) {
 		r->instr_used += RULES_HOOK_EVERY;
 		if (r->instr_used > r->instr_budget)
@@ -273,12 +274,12 @@ rules_hook(lua_State *L, lua_Debug *ar)
 			r->time_hit = 1;
 		else
 			return;
-		where[0] = '\0';
 		if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
 			snprintf(where, sizeof(where), "%s:%d", ar->short_src,
 			    ar->currentline);
-		doom(r, L, where);
 	}
+	/* Also re-arms a call doomed elsewhere (memory) to every instruction. */
+	doom(r, L, where[0] ? where : NULL);
 	lua_pushstring(L, doom_reason(r));
 	lua_error(L);
 }
@@ -2027,6 +2028,13 @@ names_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void
+names_sort(struct names *ns)
+{
+	if (ns->n > 1)	/* qsort's array may not be NULL, even for 0 */
+		qsort(ns->v, ns->n, sizeof(*ns->v), names_cmp);
+}
+
 /*
  * Collect NAME for every dir/sub/NAME.lua; into subfolders when recurse
  * is set, skipping the top-level tests/.  Names that break the naming
@@ -2103,7 +2111,7 @@ rules_last_error(struct rules *r)
 	size_t		 i;
 
 	list_lua(r->dir, "", 1, 0, &ns);
-	qsort(ns.v, ns.n, sizeof(*ns.v), names_cmp);
+	names_sort(&ns);
 	for (i = 0; i < ns.n; i++)
 		if (name_ok(ns.v[i]))
 			refresh_one(r, ns.v[i]);
@@ -2167,7 +2175,7 @@ check_tests(struct rules *r, const char *name, struct names *tests,
 			    name);
 			rc = -1;
 		}
-		qsort(tests->v, tests->n, sizeof(*tests->v), names_cmp);
+		names_sort(tests);
 	}
 	call_end(r);
 	return rc;
@@ -2186,7 +2194,8 @@ rules_check(const char *dir, FILE *report)
 	struct names	 files = { NULL, 0, 0 }, tfiles = { NULL, 0, 0 };
 	struct names	 tests;
 	struct arena	 a;
-	char		 err[RULES_ERR_MAX], tname[PATH_MAX];
+	char		 err[RULES_ERR_MAX];
+	const char	*tname;
 	char		*out, *msg;
 	size_t		 i, j;
 	int		 num = 0, fails = 0;
@@ -2197,7 +2206,7 @@ rules_check(const char *dir, FILE *report)
 	}
 	arena_init(&a, 0);
 	list_lua(dir, "", 1, 0, &files);
-	qsort(files.v, files.n, sizeof(*files.v), names_cmp);
+	names_sort(&files);
 	for (i = 0; i < files.n; i++) {
 		if (check_load(r, files.v[i], err, sizeof(err)) == 0)
 			fprintf(report, "ok %d - load rules/%s.lua\n", ++num,
@@ -2208,10 +2217,10 @@ rules_check(const char *dir, FILE *report)
 		}
 	}
 	list_lua(dir, "tests", 0, 0, &tfiles);
-	qsort(tfiles.v, tfiles.n, sizeof(*tfiles.v), names_cmp);
+	names_sort(&tfiles);
 	for (i = 0; i < tfiles.n; i++) {
 		memset(&tests, 0, sizeof(tests));
-		snprintf(tname, sizeof(tname), "%s", tfiles.v[i]);
+		tname = tfiles.v[i];
 		if (check_tests(r, tname, &tests, err, sizeof(err)) == -1) {
 			fprintf(report, "not ok %d - rules/%s.lua: %s\n", ++num,
 			    tname, err);

@@ -107,13 +107,29 @@ write_reply(struct ctx *c, FCGX_Stream *out)
 	buf_printf(&head, "Status: %d %s\r\n", r->status, reason(r->status));
 	if (r->ctype != NULL)
 		buf_printf(&head, "Content-Type: %s\r\n", r->ctype);
-	buf_printf(&head, "Cache-Control: no-store\r\nContent-Length: %zu\r\n",
-	    blen);
+	buf_printf(&head, "Cache-Control: %s\r\nContent-Length: %zu\r\n",
+	    r->cache ? r->cache : "no-store", blen);
 	buf_write(&head, r->hdr.data, r->hdr.len);
 	buf_puts(&head, "\r\n");
 	FCGX_PutStr(head.data, (int)head.len, out);
 	if (blen && strcmp(c->req.method ? c->req.method : "", "HEAD") != 0)
 		FCGX_PutStr(r->body.data, (int)blen, out);
+}
+
+/* 1 when the request is an upload (POST /api/v1/files). */
+static int
+upload_path(char *const *envp)
+{
+	const char	*uri = NULL, *method = NULL;
+
+	for (; *envp != NULL; envp++) {
+		if (strncmp(*envp, "DOCUMENT_URI=", 13) == 0)
+			uri = *envp + 13;
+		else if (strncmp(*envp, "REQUEST_METHOD=", 15) == 0)
+			method = *envp + 15;
+	}
+	return uri != NULL && method != NULL && strcmp(method, "POST") == 0 &&
+	    strcmp(uri, "/api/v1/files") == 0;
 }
 
 static void
@@ -131,7 +147,9 @@ handle(struct worker *w, FCGX_Request *fr)
 	buf_init(&c.rep.hdr, c.a, 16 * 1024);
 	buf_init(&c.rep.body, c.a, 64 * 1024 * 1024);
 	c.lang = LANG_ZH;
-	e = http_req_from_params(c.a, fr->envp, cfg.max_body, &c.req);
+	/* Uploads have their own, larger cap (nginx has the same). */
+	e = http_req_from_params(c.a, fr->envp, upload_path(fr->envp) ?
+	    cfg.max_upload : cfg.max_body, &c.req);
 	if (e == ERR_OK)
 		c.lang = i18n_from_accept(c.req.accept_language);
 	if (e == ERR_OK)

@@ -25,6 +25,10 @@ static const struct wf_kind kinds[] = {
 	{ "customer_claim", wf_claim_check, wf_claim_apply },
 	{ "transfer", wf_transfer_check, wf_transfer_apply },
 	{ "customer_change", wf_change_check, wf_change_apply },
+	{ "visit", wf_visit_check, wf_visit_apply },
+	{ "deal", wf_deal_check, wf_deal_apply },
+	{ "payment", wf_payment_check, wf_payment_apply },
+	{ "daily_report", wf_daily_check, wf_daily_apply },
 };
 
 /* See extern.h. */

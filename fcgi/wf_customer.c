@@ -187,6 +187,8 @@ wf_customer_new_apply(struct ctx *c, struct doc *d)
 	    id_str(c, d->customer_id),
 	    id_array(c, json_object_get(d->data, "share_with"))), &e) == NULL)
 		return e;
+	if ((e = wf_count_new(c, d->applicant_id, 0)) != ERR_OK)
+		return e;
 	d->result = json_pack("{s:I, s:s}", "id", (json_int_t)d->customer_id,
 	    "number", number);
 	return ERR_OK;
@@ -285,6 +287,8 @@ wf_claim_apply(struct ctx *c, struct doc *d)
 	    db_exec(c->w->db, c->a, ST_CHANGE_LOG, DB_ARGS(cid,
 	    id_str(c, d->id), "owner", NULL, db_get(staff, 0, 3), uid), &e)
 	    == NULL)
+		return e;
+	if ((e = wf_count_new(c, d->applicant_id, 1)) != ERR_OK)
 		return e;
 	d->result = json_pack("{s:I, s:s}", "id", (json_int_t)d->customer_id,
 	    "number", db_get(cust, 0, 1));

@@ -101,6 +101,53 @@ M.customer_change = {
 	end,
 }
 
+M.visit = {
+	zh = "客户拜访", en = "Visit",
+	fields = {
+		{ key = "customer_id", type = "customer", required = true, zh = "客户", en = "Customer" },
+		{ key = "captured_at", type = "datetime", zh = "拜访时间", en = "Time of the visit" },
+		{ key = "place", type = "text", max = 200, zh = "拜访地点", en = "Place" },
+		{ key = "met", type = "text", required = true, max = 100, zh = "拜访对象", en = "Person met" },
+		{ key = "stage", type = "select", options = "stages", required = true, zh = "销售阶段", en = "Sales stage" },
+		{ key = "status", type = "select", options = "statuses", zh = "客户状态", en = "Customer status" },
+		{ key = "notes", type = "textarea", required = true, max = 2000, zh = "拜访记录", en = "Notes" },
+		{ key = "photo", type = "file", zh = "现场照片", en = "Photo on site" },
+		{ key = "lat", type = "number", min = -90, max = 90, zh = "纬度", en = "Latitude" },
+		{ key = "lng", type = "number", min = -180, max = 180, zh = "经度", en = "Longitude" },
+		{ key = "qr_token", type = "token", zh = "扫码凭证", en = "Scanned code" },
+	},
+}
+
+M.deal = {
+	zh = "客户成交", en = "Deal",
+	fields = {
+		{ key = "customer_id", type = "customer", required = true, zh = "客户", en = "Customer" },
+		{ key = "deal_date", type = "date", required = true, zh = "成交日期", en = "Date" },
+		{ key = "amount", type = "money", required = true, zh = "成交金额（元）", en = "Amount (yuan)" },
+		{ key = "contract", type = "file", zh = "合同附件", en = "Contract" },
+		{ key = "notes", type = "textarea", max = 1000, zh = "备注", en = "Notes" },
+	},
+}
+
+M.payment = {
+	zh = "客户回款", en = "Payment received",
+	fields = {
+		{ key = "customer_id", type = "customer", required = true, zh = "客户", en = "Customer" },
+		{ key = "pay_date", type = "date", required = true, zh = "回款日期", en = "Date" },
+		{ key = "amount", type = "money", required = true, zh = "回款金额（元）", en = "Amount (yuan)" },
+		{ key = "notes", type = "textarea", max = 1000, zh = "备注", en = "Notes" },
+	},
+}
+
+M.daily_report = {
+	zh = "销售日报", en = "Daily sales report",
+	fields = {
+		{ key = "day", type = "date", required = true, zh = "日期", en = "Day" },
+		{ key = "summary", type = "textarea", required = true, max = 4000, zh = "今日总结", en = "Today's summary" },
+		{ key = "plan", type = "textarea", required = true, max = 4000, zh = "明日计划", en = "Tomorrow's plan" },
+	},
+}
+
 -- ---------------------------------------------------------------- checking
 
 local function tree_has(nodes, code)
@@ -158,6 +205,28 @@ local function check_field(f, v)
 		if #v > 1000 then return err(f, "最多 1000 项。", " may have at most 1000 items.") end
 		for _, id in ipairs(v) do
 			if not is_id(id) then return err(f, "含有无效项。", " has an invalid item.") end
+		end
+	elseif t == "money" then
+		-- Yuan with at most two decimals, as text ("1234.50") or a whole number.
+		local text = math.type(v) == "integer" and tostring(v) or v
+		if type(text) ~= "string" or not string.match(text, "^%d+$") and
+		    not string.match(text, "^%d+%.%d%d?$") then
+			return err(f, "应为金额，最多两位小数。", " must be an amount with at most two decimals.")
+		end
+		local n = tonumber(text)
+		if n <= 0 or n >= 1e12 then return err(f, "超出范围。", " is out of range.") end
+	elseif t == "date" then
+		local y, m, d = string.match(type(v) == "string" and v or "", "^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+		if not y or tonumber(m) < 1 or tonumber(m) > 12 or tonumber(d) < 1 or tonumber(d) > 31 then
+			return err(f, "应为日期（年-月-日）。", " must be a date (YYYY-MM-DD).")
+		end
+	elseif t == "datetime" then
+		if type(v) ~= "string" or not string.match(v, "^%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d") or #v > 40 then
+			return err(f, "应为时间。", " must be a date and time.")
+		end
+	elseif t == "file" or t == "token" then
+		if type(v) ~= "string" or #v > 300 or not string.match(v, "^[%w_%-%.]+$") then
+			return err(f, "无效。", " is not valid.")
 		end
 	elseif t == "bool" then
 		if type(v) ~= "boolean" then return err(f, "应为是或否。", " must be yes or no.") end

@@ -26,6 +26,20 @@ function M.customer_change(doc, ctx)
 	return {}
 end
 
+-- Visits, payments and daily reports are recorded at once.
+function M.visit(doc, ctx) return {} end
+function M.payment(doc, ctx) return {} end
+function M.daily_report(doc, ctx) return {} end
+
+-- A deal above the amount in rules/deal.lua needs the manager's approval.
+local deal = crm.require("deal")
+function M.deal(doc, ctx)
+	if tonumber(doc.amount) > deal.approval_above then
+		return { { approver = "dept_manager" } }
+	end
+	return {}
+end
+
 -- Called by the server: the steps for a document of the given kind.
 function M.route(kind, doc, ctx)
 	local rule = M[kind]
