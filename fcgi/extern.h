@@ -514,7 +514,7 @@ int	 qr_svg(struct buf *b, const char *text, int scale);
 
 /* What an uploaded photo says about itself (EXIF 2.3). */
 struct img_info {
-	int	 width;
+	int	 width;		/* as stored, before EXIF orientation */
 	int	 height;
 	int	 has_time;
 	char	 taken_at[32];	/* "YYYY-MM-DD HH:MM:SS" as the camera wrote it */
@@ -541,7 +541,8 @@ enum img_err	 img_inspect(const unsigned char *data, size_t len,
 /*
  * Decode and re-encode as a baseline JPEG at most max_side pixels on its
  * longer side, quality q, with no metadata (EXIF, GPS, comments are
- * dropped).  *out is allocated in the arena.
+ * dropped).  The EXIF orientation is applied to the pixels, so *w x *h
+ * is the upright size.  *out is allocated in the arena.
  */
 enum img_err	 img_reencode(struct arena *, const unsigned char *data,
 		    size_t len, int max_side, int q, unsigned char **out,

@@ -44,7 +44,7 @@
 
 /* What the segments before the first SOS say (T.81 B.2.4, EXIF 2.3 4.5.4). */
 struct jscan {
-	const unsigned char	*exif;		/* "Exif\0\0", then TIFF header */
+	const unsigned char	*exif;		/* "Exif\0\0", TIFF header */
 	size_t			 exiflen;	/* both; at most 65533 */
 	int			 sof;		/* a frame header was seen */
 	int			 width;
@@ -120,7 +120,8 @@ jpeg_open(const unsigned char *data, size_t len, struct jscan *js,
 	if (data == NULL || len < 3 || data[0] != 0xff || data[1] != 0xd8 ||
 	    data[2] != 0xff)
 		return IMG_NOT_JPEG;
-	if (len > UINT_MAX)	/* libexif and libjpeg sizes; far past uploads */
+	/* libexif and libjpeg take 32-bit sizes; far beyond any upload. */
+	if (len > UINT_MAX)
 		return IMG_DIMENSIONS;
 	if (jpeg_scan(data, len, js) == -1)
 		return IMG_CORRUPT;

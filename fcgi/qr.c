@@ -16,7 +16,7 @@
  *
  * The images: QR Model 2 symbols (ISO/IEC 18004:2015) from libqrencode,
  * error correction level M, with the 4-module quiet zone the standard
- * asks for (section 6.3.8), as an 8-bit greyscale PNG (PNG spec, ISO/IEC
+ * asks for ("Quiet zone"), as an 8-bit greyscale PNG (PNG spec, ISO/IEC
  * 15948) or a small SVG.  The QRcode is freed with the arena.
  */
 #include <limits.h>
@@ -32,7 +32,7 @@
 #define QR_TOKMAX	200	/* longest token text we look at */
 #define QR_TAGLEN	16	/* HMAC-SHA256 truncated to 128 bits */
 #define QR_PAYMAX	64	/* the longest payload has 34 bytes */
-#define QR_QUIET	4	/* quiet zone, modules (ISO 18004 6.3.8) */
+#define QR_QUIET	4	/* quiet zone in modules (ISO/IEC 18004) */
 #define QR_KIDMAX	9999
 #define QR_CUSTMAX	(1ULL << 53)	/* exact in a JavaScript number */
 #define QR_SCALEMAX	40
@@ -321,11 +321,18 @@ png_flush_cb(png_structp png)
 	(void)png;
 }
 
-/* libpng's error callback must not return (libpng manual, 4.3). */
+/*
+ * libpng's error callback must not return (libpng manual, "Error
+ * handling"): it longjmps back to qr_png.  A full output buffer is the
+ * caller's to report, so only other errors are logged.
+ */
 static void
 png_error_cb(png_structp png, png_const_charp msg)
 {
-	log_warn("qr: png: %s", msg);
+	struct buf	*b = png_get_error_ptr(png);
+
+	if (!b->overflow)
+		log_warn("qr: png: %s", msg);
 	png_longjmp(png, 1);
 }
 
@@ -387,7 +394,7 @@ qr_png(struct buf *b, const char *text, int scale)
 	if ((row = arena_alloc(b->a, side)) == NULL)
 		return -1;
 
-	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL,
+	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, b,
 	    png_error_cb, png_warn_cb);
 	if (png == NULL)
 		return -1;

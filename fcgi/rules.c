@@ -60,6 +60,7 @@
 #define RULES_WHERE_MAX		128
 #define RULES_TRACE_MAX		512
 #define RULES_LOG_MAX		1000
+#define RULES_OUT_MAX		(16 * 1024 * 1024)	/* JSON result */
 
 /* What a rule file looked like on disk. */
 struct ident {
@@ -1330,52 +1331,175 @@ push_json(lua_State *L, json_t *v, int depth, int top)
 
 /* ------------------------------------------------------- Lua to JSON */
 
-/* Encoding uses only API calls that neither allocate nor raise. */
-struct enc {
-	lua_State	*L;
-	char		 path[128];
-	size_t		 plen;
-	char		 err[256];
+/*
+ * The result is written straight into a buf in the request arena, keys
+ * sorted, in the same form jansson's compact dump would give.  It runs
+ * protected: an error is raised with the path of the offending value.
+ */
+struct encseg {
+	const char	*key;		/* NULL: an array index */
+	size_t		 klen;
+	lua_Integer	 i;
 };
 
-static json_t	*enc_value(struct enc *, int, int);
+struct enc {
+	struct buf	*b;
+	struct arena	*a;
+	int		 depth;		/* tables entered; path[depth - 1] */
+	struct encseg	 path[RULES_DEPTH_MAX + 1];
+};
 
-/* Note how snprintf moved the path's end (it truncates, never overflows). */
-static void
-enc_path_moved(struct enc *e, int n)
+/*
+ * One key of an object: a Lua string (s), or an integer written in num.
+ * qsort moves these, so the text is always found through key_text().
+ */
+struct enckey {
+	const char	*s;
+	size_t		 len;
+	lua_Integer	 i;
+	int		 isint;
+	char		 num[24];
+};
+
+static const char *
+key_text(const struct enckey *k)
 {
-	if (n > 0)
-		e->plen = e->plen + (size_t)n < sizeof(e->path) ?
-		    e->plen + (size_t)n : sizeof(e->path) - 1;
+	return k->isint ? k->num : k->s;
+}
+
+static void	enc_value(lua_State *, struct enc *, int);
+
+static void
+enc_fail(lua_State *L, struct enc *e, const char *what)
+{
+	char	 path[160];
+	size_t	 off = 0;
+	int	 k, n;
+
+	path[0] = '\0';
+	for (k = 0; k < e->depth && off < sizeof(path); k++) {
+		if (e->path[k].key != NULL)
+			n = snprintf(path + off, sizeof(path) - off, ".%.*s",
+			    (int)(e->path[k].klen > 24 ? 24 : e->path[k].klen),
+			    e->path[k].key);
+		else
+			n = snprintf(path + off, sizeof(path) - off, "[%lld]",
+			    (long long)e->path[k].i);
+		if (n > 0)
+			off += (size_t)n;
+	}
+	lua_pushfstring(L, "cannot encode the result%s%s: %s",
+	    path[0] ? " at result" : "", path, what);
+	lua_error(L);
+}
+
+/*
+ * Length of the valid UTF-8 sequence at s (RFC 3629: no overlong forms,
+ * no surrogates, nothing past U+10FFFF), or 0.
+ */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t	 len, k;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] < 0xC2)
+		return 0;
+	len = s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : s[0] < 0xF5 ? 4 : 0;
+	if (len == 0 || n < len)
+		return 0;
+	for (k = 1; k < len; k++)
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+	if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) ||
+	    (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
+		return 0;
+	return len;
+}
+
+/* A JSON string (RFC 8259 section 7): quote, backslash, controls escaped. */
+static void
+enc_string(lua_State *L, struct enc *e, const char *s, size_t len)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i = 0, start = 0, n;
+	char			 esc[8];
+
+	buf_putc(e->b, '"');
+	while (i < len) {
+		if (u[i] >= 0x80) {
+			if ((n = utf8_seq(u + i, len - i)) == 0)
+				enc_fail(L, e, "a string that is not valid UTF-8");
+			i += n;
+			continue;
+		}
+		if (u[i] >= 0x20 && u[i] != '"' && u[i] != '\\') {
+			i++;
+			continue;
+		}
+		buf_write(e->b, s + start, i - start);
+		switch (u[i]) {
+		case '"':
+			buf_puts(e->b, "\\\"");
+			break;
+		case '\\':
+			buf_puts(e->b, "\\\\");
+			break;
+		case '\b':
+			buf_puts(e->b, "\\b");
+			break;
+		case '\f':
+			buf_puts(e->b, "\\f");
+			break;
+		case '\n':
+			buf_puts(e->b, "\\n");
+			break;
+		case '\r':
+			buf_puts(e->b, "\\r");
+			break;
+		case '\t':
+			buf_puts(e->b, "\\t");
+			break;
+		default:
+			snprintf(esc, sizeof(esc), "\\u%04x", u[i]);
+			buf_puts(e->b, esc);
+			break;
+		}
+		start = ++i;
+	}
+	buf_write(e->b, s + start, i - start);
+	buf_putc(e->b, '"');
 }
 
 static void
-enc_path_key(struct enc *e, const char *k)
+enc_number(lua_State *L, struct enc *e, int idx)
 {
-	enc_path_moved(e, snprintf(e->path + e->plen,
-	    sizeof(e->path) - e->plen, ".%.24s", k));
-}
+	char	 num[40], *x, *p;
+	double	 d;
 
-static void
-enc_path_index(struct enc *e, lua_Integer i)
-{
-	enc_path_moved(e, snprintf(e->path + e->plen,
-	    sizeof(e->path) - e->plen, "[%lld]", (long long)i));
-}
-
-static void
-enc_path_restore(struct enc *e, size_t save)
-{
-	e->plen = save;
-	e->path[save] = '\0';
-}
-
-static void
-enc_fail(struct enc *e, const char *what)
-{
-	if (e->err[0] == '\0')
-		snprintf(e->err, sizeof(e->err), "cannot encode the result%s%s"
-		    ": %s", e->plen ? " at result" : "", e->path, what);
+	if (lua_isinteger(L, idx)) {
+		snprintf(num, sizeof(num), "%lld", (long long)lua_tointeger(L, idx));
+		buf_puts(e->b, num);
+		return;
+	}
+	d = (double)lua_tonumber(L, idx);
+	if (!isfinite(d))
+		enc_fail(L, e, "NaN or infinity");
+	/* 15 digits: a decimal read from JSON comes back as it was. */
+	snprintf(num, sizeof(num), "%.15g", d);
+	/* As jansson writes reals: 1e300 not 1e+300, 1e-7 not 1e-07, 3.0. */
+	if ((x = strchr(num, 'e')) != NULL) {
+		p = x + 1;
+		if (*p == '+')
+			memmove(p, p + 1, strlen(p + 1) + 1);
+		else if (*p == '-')
+			p++;
+		while (p[0] == '0' && p[1] != '\0')
+			memmove(p, p + 1, strlen(p + 1) + 1);
+	} else if (strchr(num, '.') == NULL)
+		strcat(num, ".0");
+	buf_puts(e->b, num);
 }
 
 static int
@@ -1391,167 +1515,209 @@ enc_is_array(lua_State *L, int idx)
 	return yes;
 }
 
-static json_t *
-enc_array(struct enc *e, int idx, lua_Integer n, int depth)
+static void
+enc_array(lua_State *L, struct enc *e, int idx, lua_Integer n)
 {
-	lua_State	*L = e->L;
-	json_t		*a, *v;
-	size_t		 save = e->plen;
 	lua_Integer	 i;
 
-	if ((a = json_array()) == NULL) {
-		enc_fail(e, "out of memory");
-		return NULL;
-	}
+	buf_putc(e->b, '[');
 	for (i = 1; i <= n; i++) {
-		enc_path_index(e, i);
+		if (i > 1)
+			buf_putc(e->b, ',');
+		e->path[e->depth - 1].key = NULL;
+		e->path[e->depth - 1].i = i;
 		lua_rawgeti(L, idx, i);
-		v = enc_value(e, lua_gettop(L), depth + 1);
+		enc_value(L, e, lua_gettop(L));
 		lua_pop(L, 1);
-		enc_path_restore(e, save);
-		if (v == NULL || json_array_append_new(a, v) == -1) {
-			if (v == NULL)
-				enc_fail(e, "out of memory");
-			json_decref(a);
-			return NULL;
-		}
 	}
-	return a;
+	buf_putc(e->b, ']');
 }
 
-static json_t *
-enc_object(struct enc *e, int idx, int depth)
+static int
+enckey_cmp(const void *a, const void *b)
 {
-	lua_State	*L = e->L;
-	json_t		*o, *v;
-	const char	*k;
-	char		 num[32];
-	size_t		 klen, save = e->plen;
+	const struct enckey	*x = a, *y = b;
+	int			 c;
 
-	if ((o = json_object()) == NULL) {
-		enc_fail(e, "out of memory");
-		return NULL;
+	c = memcmp(key_text(x), key_text(y), x->len < y->len ? x->len : y->len);
+	if (c != 0)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+static void
+enc_object(lua_State *L, struct enc *e, int idx, size_t n)
+{
+	struct enckey	*keys;
+	size_t		 k = 0;
+
+	if (n == 0) {
+		buf_puts(e->b, "{}");
+		return;
 	}
+	if ((keys = arena_calloc(e->a, n, sizeof(*keys))) == NULL)
+		enc_fail(L, e, "out of memory");
 	lua_pushnil(L);
-	while (lua_next(L, idx)) {
+	while (lua_next(L, idx) && k < n) {
 		if (lua_type(L, -2) == LUA_TSTRING)
-			k = lua_tolstring(L, -2, &klen);
+			keys[k].s = lua_tolstring(L, -2, &keys[k].len);
 		else if (lua_isinteger(L, -2)) {
-			snprintf(num, sizeof(num), "%lld",
-			    (long long)lua_tointeger(L, -2));
-			k = num;
-			klen = strlen(num);
-		} else {
-			enc_fail(e, lua_type(L, -2) == LUA_TNUMBER ?
+			keys[k].isint = 1;
+			keys[k].i = lua_tointeger(L, -2);
+			snprintf(keys[k].num, sizeof(keys[k].num), "%lld",
+			    (long long)keys[k].i);
+			keys[k].len = strlen(keys[k].num);
+		} else
+			enc_fail(L, e, lua_type(L, -2) == LUA_TNUMBER ?
 			    "a table key that is a fractional number" :
 			    "a table key that is not a string");
-			lua_pop(L, 2);
-			json_decref(o);
-			return NULL;
-		}
-		enc_path_key(e, k);
-		v = enc_value(e, lua_gettop(L), depth + 1);
-		enc_path_restore(e, save);
-		if (v == NULL) {
-			lua_pop(L, 2);
-			json_decref(o);
-			return NULL;
-		}
-		if (json_object_setn_new(o, k, klen, v) == -1) {
-			enc_fail(e, "a table key that is not valid UTF-8");
-			lua_pop(L, 2);
-			json_decref(o);
-			return NULL;
-		}
+		k++;
 		lua_pop(L, 1);
 	}
-	return o;
+	/* Sorted keys: the same table always gives the same text. */
+	qsort(keys, k, sizeof(*keys), enckey_cmp);
+	buf_putc(e->b, '{');
+	for (n = 0; n < k; n++) {
+		if (n > 0)
+			buf_putc(e->b, ',');
+		e->path[e->depth - 1].key = key_text(&keys[n]);
+		e->path[e->depth - 1].klen = keys[n].len;
+		enc_string(L, e, key_text(&keys[n]), keys[n].len);
+		buf_putc(e->b, ':');
+		if (keys[n].isint)
+			lua_rawgeti(L, idx, keys[n].i);
+		else {
+			/* Keys live in the table, so this finds the same string. */
+			lua_pushlstring(L, keys[n].s, keys[n].len);
+			lua_rawget(L, idx);
+		}
+		enc_value(L, e, lua_gettop(L));
+		lua_pop(L, 1);
+	}
+	buf_putc(e->b, '}');
 }
 
-static json_t *
-enc_table(struct enc *e, int idx, int depth)
+static void
+enc_table(lua_State *L, struct enc *e, int idx)
 {
-	lua_State	*L = e->L;
-	lua_Integer	 n = 0, k, max = 0;
+	lua_Integer	 k, max = 0;
+	size_t		 n = 0;
 	int		 seq = 1;
 
+	if (e->depth >= RULES_DEPTH_MAX)
+		enc_fail(L, e, "tables nested too deeply (a cycle?)");
+	luaL_checkstack(L, 4, "result nested too deeply");
+	e->depth++;
 	if (enc_is_array(L, idx))
-		return enc_array(e, idx, (lua_Integer)lua_rawlen(L, idx),
-		    depth);
-	/*
-	 * A sequence 1..n (n > 0) is an array, anything else an object: n
-	 * distinct positive integer keys whose largest is n are 1..n.
-	 */
-	lua_pushnil(L);
-	while (lua_next(L, idx)) {
-		n++;
-		if (!lua_isinteger(L, -2) || (k = lua_tointeger(L, -2)) < 1)
-			seq = 0;
-		else if (k > max)
-			max = k;
-		lua_pop(L, 1);
+		enc_array(L, e, idx, (lua_Integer)lua_rawlen(L, idx));
+	else {
+		/*
+		 * A sequence 1..n (n > 0) is an array, anything else an object:
+		 * n distinct positive integer keys whose largest is n are 1..n.
+		 */
+		lua_pushnil(L);
+		while (lua_next(L, idx)) {
+			n++;
+			if (!lua_isinteger(L, -2) ||
+			    (k = lua_tointeger(L, -2)) < 1)
+				seq = 0;
+			else if (k > max)
+				max = k;
+			lua_pop(L, 1);
+		}
+		if (seq && n > 0 && (size_t)max == n)
+			enc_array(L, e, idx, max);
+		else
+			enc_object(L, e, idx, n);
 	}
-	if (seq && n > 0 && max == n)
-		return enc_array(e, idx, n, depth);
-	return enc_object(e, idx, depth);
+	e->depth--;
 }
 
-static json_t *
-enc_value(struct enc *e, int idx, int depth)
+static void
+enc_value(lua_State *L, struct enc *e, int idx)
 {
-	lua_State	*L = e->L;
-	json_t		*v;
 	const char	*s;
 	size_t		 len;
-	double		 d;
 
 	switch (lua_type(L, idx)) {
 	case LUA_TNIL:
-		v = json_null();
+		buf_puts(e->b, "null");
 		break;
 	case LUA_TBOOLEAN:
-		v = json_boolean(lua_toboolean(L, idx));
+		buf_puts(e->b, lua_toboolean(L, idx) ? "true" : "false");
 		break;
 	case LUA_TNUMBER:
-		if (lua_isinteger(L, idx)) {
-			v = json_integer((json_int_t)lua_tointeger(L, idx));
-			break;
-		}
-		d = (double)lua_tonumber(L, idx);
-		if (!isfinite(d)) {
-			enc_fail(e, "NaN or infinity");
-			return NULL;
-		}
-		v = json_real(d);
+		enc_number(L, e, idx);
 		break;
 	case LUA_TSTRING:
 		s = lua_tolstring(L, idx, &len);
-		if ((v = json_stringn(s, len)) == NULL) {
-			enc_fail(e, "a string that is not valid UTF-8");
-			return NULL;
-		}
+		enc_string(L, e, s, len);
 		break;
 	case LUA_TLIGHTUSERDATA:
-		if (lua_touserdata(L, idx) != NULL) {
-			enc_fail(e, "a userdata value");
-			return NULL;
-		}
-		v = json_null();	/* crm.null */
+		if (lua_touserdata(L, idx) != NULL)
+			enc_fail(L, e, "a userdata value");
+		buf_puts(e->b, "null");		/* crm.null */
 		break;
 	case LUA_TTABLE:
-		if (depth >= RULES_DEPTH_MAX || !lua_checkstack(L, 4)) {
-			enc_fail(e, "tables nested too deeply (a cycle?)");
-			return NULL;
-		}
-		return enc_table(e, idx, depth);
+		enc_table(L, e, idx);
+		break;
+	case LUA_TFUNCTION:
+		enc_fail(L, e, "a function value");
+		break;
 	default:
-		enc_fail(e, lua_type(L, idx) == LUA_TFUNCTION ?
-		    "a function value" : "a value of an unsupported type");
+		enc_fail(L, e, "a value of an unsupported type");
+		break;
+	}
+	if (e->b->overflow)
+		enc_fail(L, e, "larger than the output limit");
+}
+
+/* Runs protected: encode the value at 2 with the struct enc at 1. */
+static int
+encode_main(lua_State *L)
+{
+	struct enc	*e = lua_touserdata(L, 1);
+
+	enc_value(L, e, 2);
+	return 0;
+}
+
+/*
+ * Encode the value on top of the stack as JSON into the arena.  Returns
+ * the text, or NULL with the message in err.
+ */
+static char *
+encode_result(struct rules *r, struct arena *a, char *err, size_t errsz)
+{
+	lua_State	*L = r->L;
+	struct enc	*e;
+	struct buf	 b;
+	int		 status;
+
+	/* A few hundred bytes for the path: from the arena, not the C stack. */
+	if ((e = arena_calloc(a, 1, sizeof(*e))) == NULL) {
+		snprintf(err, errsz, "out of memory");
 		return NULL;
 	}
-	if (v == NULL)
-		enc_fail(e, "out of memory");
-	return v;
+	buf_init(&b, a, RULES_OUT_MAX);
+	e->b = &b;
+	e->a = a;
+	lua_pushcfunction(L, encode_main);
+	lua_pushlightuserdata(L, e);
+	lua_pushvalue(L, -3);
+	status = lua_pcall(L, 2, 0, 0);
+	if (status == LUA_OK && !b.overflow && b.len > 0)
+		return b.data;
+	if (status == LUA_OK)
+		snprintf(err, errsz, "cannot encode the result: larger than "
+		    "%d bytes", RULES_OUT_MAX);
+	else if (status == LUA_ERRMEM)
+		snprintf(err, errsz, "memory cap exceeded");
+	else
+		snprintf(err, errsz, "%s", lua_type(L, -1) == LUA_TSTRING ?
+		    lua_tostring(L, -1) : "cannot encode the result");
+	lua_pop(L, 1);
+	return NULL;
 }
 
 /* ------------------------------------------------------- the state */
@@ -1855,15 +2021,19 @@ call_run(struct rules *r, struct callctx *c, char *err, size_t errsz)
  * Open the rules in dir (the folder holding NAME.lua files) with one Lua
  * state.  mem_cap caps the whole state (0: 32 MiB; at least 1 MiB); a call
  * may grow it by a quarter of the cap at most.  instr_budget is the
- * number of Lua instructions one call may run (0 or less: 10 million).
- * Nothing is loaded yet.  Returns NULL on failure (logged); free with
- * rules_close.
+ * number of Lua instructions one call may run (0 or less: 10 million);
+ * a call also stops after one second of wall-clock time.  Nothing is
+ * loaded yet.  Returns NULL on failure (logged); free with rules_close.
  */
 struct rules *
 rules_open(const char *dir, size_t mem_cap, long instr_budget)
 {
 	struct rules	*r;
+	struct stat	 st;
 
+	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
+		log_warn("rules: %s is not a folder: every rule will be "
+		    "\"not found\"", dir);
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
 	    (r->dir = strdup(dir)) == NULL) {
 		log_err("rules: out of memory");
@@ -1922,10 +2092,8 @@ rules_call(struct rules *r, struct arena *a, const char *name,
 	static char	 oom[] = "rules: out of memory";
 	struct callctx	 c;
 	json_error_t	 jerr;
-	json_t		*args = NULL, *res;
-	char		 err[RULES_ERR_MAX];
-	char		*text;
-	struct enc	 e;
+	json_t		*args = NULL;
+	char		 err[RULES_ERR_MAX + 64], why[RULES_ERR_MAX];
 	int		 rc = -1;
 
 	*out = *errmsg = NULL;
@@ -1957,26 +2125,16 @@ rules_call(struct rules *r, struct arena *a, const char *name,
 	c.name = name;
 	c.fn = fn;
 	c.args = args;
-	if (call_run(r, &c, err, sizeof(err)) == 0) {
-		memset(&e, 0, sizeof(e));
-		e.L = r->L;
-		if ((res = enc_value(&e, lua_gettop(r->L), 0)) == NULL) {
+	if (call_run(r, &c, why, sizeof(why)) == 0) {
+		if ((*out = encode_result(r, a, why, sizeof(why))) != NULL)
+			rc = 0;
+		else {
 			snprintf(err, sizeof(err), "rules/%s.lua: %s: %s", name,
-			    fn, e.err);
+			    fn, why);
 			log_warn("rules: %s", err);
-		} else {
-			text = json_dumps(res, JSON_COMPACT | JSON_ENCODE_ANY |
-			    JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
-			json_decref(res);
-			if (text != NULL)
-				*out = arena_strdup(a, text);
-			free(text);
-			if (*out != NULL)
-				rc = 0;
-			else
-				snprintf(err, sizeof(err), "%s", oom);
 		}
-	}
+	} else
+		snprintf(err, sizeof(err), "%s", why);
 	call_end(r);
 done:
 	json_decref(args);
@@ -2200,6 +2358,16 @@ rules_check(const char *dir, FILE *report)
 	size_t		 i, j;
 	int		 num = 0, fails = 0;
 
+	struct stat	 st;
+	const char	*why;
+
+	why = stat(dir, &st) == -1 ? strerror(errno) :
+	    !S_ISDIR(st.st_mode) ? "not a folder" : NULL;
+	if (why != NULL) {
+		fprintf(report, "not ok 1 - open the rules folder %s: %s\n1..1\n",
+		    dir, why);
+		return 1;
+	}
 	if ((r = rules_open(dir, 0, 0)) == NULL) {
 		fprintf(report, "not ok 1 - open the rules in %s\n1..1\n", dir);
 		return 1;
