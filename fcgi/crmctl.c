@@ -228,7 +228,7 @@ cmd_lists_sync(void)
 		size_t	 k;
 
 		json_array_foreach(v, j, it)
-			json_array_append(queue, json_pack("{s:O, s:n}",
+			json_array_append_new(queue, json_pack("{s:O, s:n}",
 			    "node", it, "parent"));
 		for (k = 0; k < json_array_size(queue); k++) {
 			json_t *q = json_array_get(queue, k);
