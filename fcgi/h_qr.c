@@ -118,11 +118,15 @@ h_qr_image(struct ctx *c)
 	}
 	tok = qr_token(c->a, kid, key, id, (int)db_getll(res, 0, 3));
 	sodium_memzero(key, sizeof(key));
+	if (tok == NULL) {
+		reply_err(c, ERR_INTERNAL, NULL);
+		return;
+	}
 	url = arena_printf(c->a, "%s/scan?t=%s", site(c), tok);
 	c->rep.body.len = 0;
 	rc = svg ? qr_svg(&c->rep.body, url, scale) :
 	    qr_png(&c->rep.body, url, scale);
-	if (rc == -1 || tok == NULL) {
+	if (rc == -1) {
 		c->rep.body.len = 0;
 		reply_err(c, ERR_INTERNAL, NULL);
 		return;
