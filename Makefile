@@ -21,8 +21,8 @@ B	?= build
 export CRM_BUILD = $(B)
 
 # Modules shared by crmd, crmctl and the unit tests (reading order in README).
-CORE	 = arena buf log i18n http json rules db cache auth config migrate reply session wf wf_customer wf_field idem pool qr img
-HANDLERS = router h_session h_health h_config h_documents h_customers h_files h_qr
+CORE	 = arena buf log i18n http json rules db cache auth config migrate reply session wf wf_customer wf_field wf_target idem pool qr img
+HANDLERS = router h_session h_health h_config h_documents h_customers h_files h_qr h_org
 CORE_O	 = $(CORE:%=$(B)/%.o)
 HAND_O	 = $(HANDLERS:%=$(B)/%.o)
 UNITS	 = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))

@@ -495,6 +495,71 @@ static const char *const stmts[ST__MAX] = {
 	    "coalesce((select json_agg(y order by y.pay_date desc) from (select "
 	    "p.id, p.document_id, p.pay_date, p.amount, p.notes from payments p "
 	    "where p.customer_id = $1) y), '[]')::text",
+	/* ------------------------------------------------------- targets */
+	/* Whom may $1 (role $2) set targets for: 1 when $3 is in scope. */
+	[ST_TARGET_SCOPE] =
+	    "select s.id, s.name, s.active from staff s where s.id = $3 and "
+	    "($2 in ('director', 'admin') or s.id = $1 or ($2 = 'manager' and "
+	    "s.department_id in (select crm_managed_depts($1::bigint))))",
+	[ST_TARGET_CLASH] =
+	    "select period, start_date, end_date from targets where "
+	    "staff_id = $1 and daterange(start_date, end_date, '[]') && "
+	    "daterange($2::date, $3::date, '[]') limit 1",
+	[ST_TARGET_INSERT] =
+	    "insert into targets (document_id, staff_id, period, start_date, "
+	    "end_date, new_customers, visits, deal_amount, payment_amount) "
+	    "values ($1, $2, $3, $4::date, $5::date, $6::int, $7::int, "
+	    "$8::numeric, $9::numeric)",
+	/*
+	 * Progress on day $3 for everyone $1 (role $2) may see, optionally
+	 * in department subtree $4: the target covering that day and the
+	 * actuals summed from activity_daily over its period (ORG-PROGRESS).
+	 */
+	[ST_TARGET_PROGRESS] =
+	    "with recursive sub(id) as (select $4::bigint where $4 is not null "
+	    "union select d.id from departments d join sub on d.parent_id = "
+	    "sub.id), people as (select s.* from staff s where s.active and "
+	    "($4::bigint is null or s.department_id in (select id from sub)) and "
+	    "($2 in ('director', 'admin') or s.id = $1 or ($2 = 'manager' and "
+	    "s.department_id in (select crm_managed_depts($1::bigint))))) "
+	    "select coalesce(json_agg(x order by x.department_id, x.id), "
+	    "'[]')::text from (select p.id, p.name, p.role, p.department_id, "
+	    "d.name as department, case when t.id is null then null else "
+	    "json_build_object('id', t.id, 'period', t.period, 'start_date', "
+	    "t.start_date, 'end_date', t.end_date, 'new_customers', "
+	    "t.new_customers, 'visits', t.visits, 'deal_amount', t.deal_amount, "
+	    "'payment_amount', t.payment_amount, 'document_id', t.document_id) "
+	    "end as target, json_build_object('new_customers', "
+	    "coalesce(sum(a.new_customers), 0), 'visits', coalesce(sum(a.visits), "
+	    "0), 'deal_amount', coalesce(sum(a.deal_amount), 0), "
+	    "'payment_amount', coalesce(sum(a.payment_amount), 0)) as actual "
+	    "from people p left join departments d on d.id = p.department_id "
+	    "left join targets t on t.staff_id = p.id and $3::date between "
+	    "t.start_date and t.end_date left join activity_daily a on "
+	    "a.staff_id = p.id and a.day between coalesce(t.start_date, "
+	    "date_trunc('month', $3::date)::date) and coalesce(t.end_date, "
+	    "(date_trunc('month', $3::date) + interval '1 month - 1 day')::date) "
+	    "group by p.id, p.name, p.role, p.department_id, d.name, t.id) x",
+	[ST_TARGET_LIST] =
+	    "select coalesce(json_agg(x order by x.start_date desc), '[]')::text "
+	    "from (select t.id, t.period, t.start_date, t.end_date, "
+	    "t.new_customers, t.visits, t.deal_amount, t.payment_amount, "
+	    "t.document_id from targets t where t.staff_id = $1) x",
+	/* The records behind a number: applied documents of one person. */
+	[ST_RECORDS] =
+	    "select coalesce(json_agg(x order by x.applied_at desc), '[]')::text "
+	    "from (select d.id, d.number, d.kind, d.applied_at, d.customer_id, "
+	    "c.name as customer_name, d.data from documents d left join "
+	    "customers c on c.id = d.customer_id where d.applicant_id = $1 and "
+	    "d.status = 'approved' and d.kind = $2 and d.applied_at >= $3::date "
+	    "and d.applied_at < $4::date + 1 order by d.applied_at desc "
+	    "limit 500) x",
+	[ST_DEPT_TREE] =
+	    "select coalesce(json_agg(x order by x.parent_id nulls first, x.sort, "
+	    "x.id), '[]')::text from (select d.id, d.parent_id, d.name, d.sort, "
+	    "d.manager_id, m.name as manager, (select count(*) from staff s "
+	    "where s.department_id = d.id and s.active) as staff_count from "
+	    "departments d left join staff m on m.id = d.manager_id) x",
 	[ST_TYPE_UPSERT] =
 	    "insert into customer_types (code, parent_code, name_zh, name_en, "
 	    "sort, active) values ($1, $2, $3, $4, $5, true) "

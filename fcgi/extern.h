@@ -373,6 +373,13 @@ enum stmt {
 	ST_ACTIVITY_ADD,
 	ST_CUST_VISITS,
 	ST_CUST_MONEY,
+	ST_TARGET_SCOPE,
+	ST_TARGET_CLASH,
+	ST_TARGET_INSERT,
+	ST_TARGET_PROGRESS,
+	ST_TARGET_LIST,
+	ST_RECORDS,
+	ST_DEPT_TREE,
 	ST_TYPE_UPSERT,
 	ST_TYPE_DEACTIVATE_ALL,
 	ST_LIST_UPSERT,
@@ -738,6 +745,11 @@ enum crm_err	 wf_daily_apply(struct ctx *, struct doc *);
 /* Count a new customer (claim 0) or a claim (1) in today's figures. */
 enum crm_err	 wf_count_new(struct ctx *, long long staff, int claim);
 
+/* ------------------------------------------------------------ wf_target.c */
+
+enum crm_err	 wf_target_check(struct ctx *, struct doc *);
+enum crm_err	 wf_target_apply(struct ctx *, struct doc *);
+
 /* ----------------------------------------------------------------- pool.c */
 
 /*
@@ -794,6 +806,10 @@ void	 h_qr_resolve(struct ctx *);
 void	 h_qr_revoke(struct ctx *);
 void	 h_daily_summary(struct ctx *);
 void	 h_customers_activity(struct ctx *);
+void	 h_targets_progress(struct ctx *);
+void	 h_targets_list(struct ctx *);
+void	 h_records(struct ctx *);
+void	 h_departments(struct ctx *);
 void	 h_staff_list(struct ctx *);
 void	 h_notifications(struct ctx *);
 void	 h_notifications_read(struct ctx *);

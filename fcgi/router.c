@@ -44,6 +44,10 @@ enum route {
 	R_QR_REVOKE,
 	R_DAILY_SUMMARY,
 	R_CUST_ACTIVITY,
+	R_TARGETS_PROGRESS,
+	R_TARGETS_LIST,
+	R_RECORDS,
+	R_DEPARTMENTS,
 	R_QR_IMAGE,	/* last: its pattern takes any /customers/N/x */
 	R__MAX
 };
@@ -107,6 +111,13 @@ static const struct route_def {
 	    h_daily_summary },
 	[R_CUST_ACTIVITY] = { "GET", "/api/v1/customers/*/activity", RF_AUTH,
 	    h_customers_activity },
+	[R_TARGETS_PROGRESS] = { "GET", "/api/v1/targets/progress", RF_AUTH,
+	    h_targets_progress },
+	[R_TARGETS_LIST] = { "GET", "/api/v1/targets", RF_AUTH,
+	    h_targets_list },
+	[R_RECORDS] = { "GET", "/api/v1/records", RF_AUTH, h_records },
+	[R_DEPARTMENTS] = { "GET", "/api/v1/departments", RF_AUTH,
+	    h_departments },
 };
 
 /* Match path against pattern; fill args for '*' segments. */

@@ -29,6 +29,7 @@ static const struct wf_kind kinds[] = {
 	{ "deal", wf_deal_check, wf_deal_apply },
 	{ "payment", wf_payment_check, wf_payment_apply },
 	{ "daily_report", wf_daily_check, wf_daily_apply },
+	{ "target", wf_target_check, wf_target_apply },
 };
 
 /* See extern.h. */

@@ -148,6 +148,22 @@ M.daily_report = {
 	},
 }
 
+M.target = {
+	zh = "指标编审", en = "Targets",
+	fields = {
+		{ key = "period", type = "text", required = true, max = 40, zh = "考核期间", en = "Period" },
+		{ key = "start_date", type = "date", required = true, zh = "开始日期", en = "Start date" },
+		{ key = "end_date", type = "date", required = true, zh = "结束日期", en = "End date" },
+		{ key = "targets", type = "target_rows", required = true, zh = "人员指标", en = "Targets per person" },
+	},
+	check = function(data, ctx)
+		if data.start_date > data.end_date then
+			return { { field = "end_date", zh = "结束日期不能早于开始日期。",
+				en = "The end date cannot be before the start date." } }
+		end
+	end,
+}
+
 -- ---------------------------------------------------------------- checking
 
 local function tree_has(nodes, code)
@@ -227,6 +243,42 @@ local function check_field(f, v)
 	elseif t == "file" or t == "token" then
 		if type(v) ~= "string" or #v > 300 or not string.match(v, "^[%w_%-%.]+$") then
 			return err(f, "无效。", " is not valid.")
+		end
+	elseif t == "target_rows" then
+		-- {staff_id, new_customers, visits, deal_amount, payment_amount} per person.
+		if type(v) ~= "table" or #v == 0 or #v > 500 then
+			return err(f, "应为 1 到 500 人的指标。", " must list 1 to 500 people.")
+		end
+		local seen = {}
+		for _, row in ipairs(v) do
+			if type(row) ~= "table" or not is_id(row.staff_id) then
+				return err(f, "中有无效的人员。", " has an invalid person.")
+			end
+			if seen[row.staff_id] then
+				return err(f, "中同一人出现了两次。", " names one person twice.")
+			end
+			seen[row.staff_id] = true
+			for _, k in ipairs({ "new_customers", "visits" }) do
+				local n = row[k] or 0
+				if math.type(n) ~= "integer" or n < 0 or n > 1000000 then
+					return err(f, "中的数量应为非负整数。", " counts must be whole numbers, 0 or more.")
+				end
+			end
+			for _, k in ipairs({ "deal_amount", "payment_amount" }) do
+				local a = row[k] or 0
+				local text = math.type(a) == "integer" and tostring(a) or a
+				if type(text) ~= "string" or not (string.match(text, "^%d+$") or
+				    string.match(text, "^%d+%.%d%d?$")) or tonumber(text) >= 1e12 then
+					return err(f, "中的金额应为非负数，最多两位小数。",
+						" amounts must be 0 or more, with at most two decimals.")
+				end
+			end
+			for k in pairs(row) do
+				if k ~= "staff_id" and k ~= "new_customers" and k ~= "visits" and
+				    k ~= "deal_amount" and k ~= "payment_amount" then
+					return err(f, "中有不允许的项：" .. tostring(k), " has an unknown item: " .. tostring(k))
+				end
+			end
 		end
 	elseif t == "bool" then
 		if type(v) ~= "boolean" then return err(f, "应为是或否。", " must be yes or no.") end

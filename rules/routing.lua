@@ -40,6 +40,19 @@ function M.deal(doc, ctx)
 	return {}
 end
 
+-- Targets (指标编审): a salesperson's own targets go to their manager; a
+-- manager's targets for the team go to the director; directors and admins
+-- set targets directly.
+function M.target(doc, ctx)
+	local role = ctx.applicant.role
+	if role == "salesperson" then
+		return { { approver = "dept_manager" } }
+	elseif role == "manager" then
+		return { { approver = "role", role = "director" } }
+	end
+	return {}
+end
+
 -- Called by the server: the steps for a document of the given kind.
 function M.route(kind, doc, ctx)
 	local rule = M[kind]
