@@ -560,6 +560,45 @@ static const char *const stmts[ST__MAX] = {
 	    "d.manager_id, m.name as manager, (select count(*) from staff s "
 	    "where s.department_id = d.id and s.active) as staff_count from "
 	    "departments d left join staff m on m.id = d.manager_id) x",
+	/* ------------------------------------------------ org (admin) */
+	[ST_DEPT_UPDATE] =
+	    "with recursive sub(id) as (select $1::bigint union select d.id "
+	    "from departments d join sub on d.parent_id = sub.id) "
+	    "update departments set name = coalesce($2, name), parent_id = "
+	    "case when $3::boolean then $4::bigint else parent_id end, "
+	    "manager_id = case when $5::boolean then $6::bigint else manager_id "
+	    "end where id = $1 and not ($3::boolean and ($4::bigint is null or "
+	    "$4::bigint in (select id from sub))) returning id",
+	[ST_STAFF_UPDATE] =
+	    "update staff set "
+	    "name = coalesce($2::jsonb->>'name', name), "
+	    "department_id = case when $2::jsonb ? 'department_id' then "
+	    "($2::jsonb->>'department_id')::bigint else department_id end, "
+	    "role = coalesce($2::jsonb->>'role', role), "
+	    "position = case when $2::jsonb ? 'position' then "
+	    "$2::jsonb->>'position' else position end, "
+	    "mobile = case when $2::jsonb ? 'mobile' then "
+	    "$2::jsonb->>'mobile' else mobile end, "
+	    "gender = case when $2::jsonb ? 'gender' then "
+	    "$2::jsonb->>'gender' else gender end, "
+	    "max_customers = case when $2::jsonb ? 'max_customers' then "
+	    "($2::jsonb->>'max_customers')::int else max_customers end, "
+	    "active = coalesce(($2::jsonb->>'active')::boolean, active), "
+	    "photo_file = case when $3::bigint is not null then $3::bigint "
+	    "else photo_file end, updated_at = now() where id = $1 returning id",
+	[ST_STAFF_SET_ROLE_MANY] =
+	    "update staff set role = $1, updated_at = now() where id = "
+	    "any($2::bigint[]) and active returning id",
+	[ST_STAFF_DETAIL] =
+	    "select json_build_object('id', s.id, 'login', s.login, 'name', "
+	    "s.name, 'department_id', s.department_id, 'department', d.name, "
+	    "'role', s.role, 'position', s.position, 'mobile', s.mobile, "
+	    "'gender', s.gender, 'max_customers', s.max_customers, 'active', "
+	    "s.active, 'photo', f.token, 'customers', (select count(*) from "
+	    "customers c where c.owner_id = s.id))::text from staff s left join "
+	    "departments d on d.id = s.department_id left join files f on f.id "
+	    "= s.photo_file where s.id = $1",
+	[ST_FILE_ID] = "select id from files where token = $1 and kind = $2",
 	[ST_TYPE_UPSERT] =
 	    "insert into customer_types (code, parent_code, name_zh, name_en, "
 	    "sort, active) values ($1, $2, $3, $4, $5, true) "

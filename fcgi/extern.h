@@ -380,6 +380,11 @@ enum stmt {
 	ST_TARGET_LIST,
 	ST_RECORDS,
 	ST_DEPT_TREE,
+	ST_DEPT_UPDATE,
+	ST_STAFF_UPDATE,
+	ST_STAFF_SET_ROLE_MANY,
+	ST_STAFF_DETAIL,
+	ST_FILE_ID,
 	ST_TYPE_UPSERT,
 	ST_TYPE_DEACTIVATE_ALL,
 	ST_LIST_UPSERT,
@@ -810,6 +815,12 @@ void	 h_targets_progress(struct ctx *);
 void	 h_targets_list(struct ctx *);
 void	 h_records(struct ctx *);
 void	 h_departments(struct ctx *);
+void	 h_departments_new(struct ctx *);
+void	 h_departments_update(struct ctx *);
+void	 h_staff_new(struct ctx *);
+void	 h_staff_get(struct ctx *);
+void	 h_staff_update(struct ctx *);
+void	 h_roles_assign(struct ctx *);
 void	 h_staff_list(struct ctx *);
 void	 h_notifications(struct ctx *);
 void	 h_notifications_read(struct ctx *);

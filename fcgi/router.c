@@ -48,6 +48,12 @@ enum route {
 	R_TARGETS_LIST,
 	R_RECORDS,
 	R_DEPARTMENTS,
+	R_DEPARTMENTS_NEW,
+	R_DEPARTMENTS_UPDATE,
+	R_STAFF_NEW,
+	R_STAFF_GET,
+	R_STAFF_UPDATE,
+	R_ROLES_ASSIGN,
 	R_QR_IMAGE,	/* last: its pattern takes any /customers/N/x */
 	R__MAX
 };
@@ -118,6 +124,17 @@ static const struct route_def {
 	[R_RECORDS] = { "GET", "/api/v1/records", RF_AUTH, h_records },
 	[R_DEPARTMENTS] = { "GET", "/api/v1/departments", RF_AUTH,
 	    h_departments },
+	[R_DEPARTMENTS_NEW] = { "POST", "/api/v1/departments",
+	    RF_AUTH | RF_BODY, h_departments_new },
+	[R_DEPARTMENTS_UPDATE] = { "PUT", "/api/v1/departments/*",
+	    RF_AUTH | RF_BODY, h_departments_update },
+	[R_STAFF_NEW] = { "POST", "/api/v1/staff", RF_AUTH | RF_BODY,
+	    h_staff_new },
+	[R_STAFF_GET] = { "GET", "/api/v1/staff/*", RF_AUTH, h_staff_get },
+	[R_STAFF_UPDATE] = { "PUT", "/api/v1/staff/*", RF_AUTH | RF_BODY,
+	    h_staff_update },
+	[R_ROLES_ASSIGN] = { "POST", "/api/v1/roles/assign", RF_AUTH | RF_BODY,
+	    h_roles_assign },
 };
 
 /* Match path against pattern; fill args for '*' segments. */

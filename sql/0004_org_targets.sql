@@ -21,3 +21,6 @@ create table targets (
 );
 comment on table targets is 'Targets of one person for one period (指标). Two periods of one person never overlap: the exclusion constraint refuses it even for two requests at the same moment.';
 create index targets_staff_idx on targets (staff_id, start_date);
+
+alter table staff add column photo_file bigint references files (id);
+comment on column staff.photo_file is 'The person''s photo (ORG-STAFF).';
