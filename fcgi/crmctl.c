@@ -445,8 +445,12 @@ cmd_user(int argc, char *argv[])
 
 		pw = read_password();
 		check_password(argv[1], pw);
-		if (argc >= 5)
-			dept = dept_id(argv[4], NULL);
+		if (argc >= 5) {
+			PGresult *dres = run(ST_DEPT_FIND_NAME, DB_ARGS(argv[4]));
+
+			dept = PQntuples(dres) == 1 ? db_getll(dres, 0, 0) :
+			    dept_id(argv[4], NULL);
+		}
 		uid = staff_add(argv[1], pw, argv[2], argv[3], dept, NULL,
 		    NULL, NULL, NULL);
 		free(pw);

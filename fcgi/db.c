@@ -51,6 +51,8 @@ static const char *const stmts[ST__MAX] = {
 	    "returning id",
 	[ST_DEPT_SET_MANAGER] =
 	    "update departments set manager_id = $2 where id = $1",
+	[ST_DEPT_FIND_NAME] =
+	    "select id from departments where name = $1 order by id limit 1",
 	[ST_DEPT_BY_NAME] =
 	    "select id from departments where name = $1 and "
 	    "parent_id is not distinct from $2::bigint",
@@ -296,9 +298,9 @@ static const char *const stmts[ST__MAX] = {
 	    "'lng', c.lng, 'extra', c.extra, 'locked', c.locked, 'owner', case "
 	    "when o.id is null then null else json_build_object('id', o.id, "
 	    "'name', o.name) end, 'visit_count', c.visit_count, "
-	    "'last_visit_at', c.last_visit_at, 'deal_total', c.deal_total, "
-	    "'paid_total', c.paid_total, 'remaining', c.deal_total - "
-	    "c.paid_total, 'created_at', c.created_at, 'owned_since', "
+	    "'last_visit_at', c.last_visit_at, 'deal_total', "
+	    "c.deal_total::text, 'paid_total', c.paid_total::text, 'remaining', "
+	    "(c.deal_total - c.paid_total)::text, 'created_at', c.created_at, 'owned_since', "
 	    "c.owned_since, 'shared_with', coalesce((select json_agg("
 	    "json_build_object('id', s.id, 'name', s.name) order by s.id) from "
 	    "customer_shares sh join staff s on s.id = sh.staff_id where "
@@ -453,16 +455,16 @@ static const char *const stmts[ST__MAX] = {
 	    "select json_build_object('day', $2::date, "
 	    "'new_customers', coalesce(a.new_customers, 0), 'claims', "
 	    "coalesce(a.claims, 0), 'visits', coalesce(a.visits, 0), 'deals', "
-	    "coalesce(a.deals, 0), 'deal_amount', coalesce(a.deal_amount, 0), "
-	    "'payments', coalesce(a.payments, 0), 'payment_amount', "
-	    "coalesce(a.payment_amount, 0), 'records', coalesce((select "
+	    "coalesce(a.deals, 0), 'deal_amount', coalesce(a.deal_amount, "
+	    "0)::text, 'payments', coalesce(a.payments, 0), 'payment_amount', "
+	    "coalesce(a.payment_amount, 0)::text, 'records', coalesce((select "
 	    "json_agg(json_build_object('document_id', d.id, 'number', "
 	    "d.number, 'kind', d.kind, 'customer_id', d.customer_id, "
 	    "'customer_name', c.name) order by d.id) from documents d left join "
 	    "customers c on c.id = d.customer_id where d.applicant_id = $1 and "
 	    "d.status = 'approved' and d.kind in ('customer_new', "
 	    "'customer_claim', 'visit', 'deal', 'payment') and "
-	    "d.applied_at >= $2::date and d.applied_at < $2::date + 1), '[]'), "
+	    "crm_record_day(d.id, d.kind, d.applied_at) = $2::date), '[]'), "
 	    "'report', (select document_id from daily_reports where staff_id = "
 	    "$1 and day = $2::date))::text from (select 1) one left join "
 	    "activity_daily a on a.staff_id = $1 and a.day = $2::date",
@@ -489,11 +491,13 @@ static const char *const stmts[ST__MAX] = {
 	    "limit 100) x",
 	[ST_CUST_MONEY] =
 	    "select coalesce((select json_agg(x order by x.deal_date desc) from "
-	    "(select d.id, d.document_id, d.deal_date, d.amount, d.notes, "
+	    "(select d.id, d.document_id, d.deal_date, d.amount::text as amount, "
+	    "d.notes, "
 	    "f.token as contract from deals d left join files f on f.id = "
 	    "d.contract_file where d.customer_id = $1) x), '[]')::text, "
 	    "coalesce((select json_agg(y order by y.pay_date desc) from (select "
-	    "p.id, p.document_id, p.pay_date, p.amount, p.notes from payments p "
+	    "p.id, p.document_id, p.pay_date, p.amount::text as amount, p.notes "
+	    "from payments p "
 	    "where p.customer_id = $1) y), '[]')::text",
 	/* ------------------------------------------------------- targets */
 	/* Whom may $1 (role $2) set targets for: 1 when $3 is in scope. */
@@ -527,12 +531,14 @@ static const char *const stmts[ST__MAX] = {
 	    "d.name as department, case when t.id is null then null else "
 	    "json_build_object('id', t.id, 'period', t.period, 'start_date', "
 	    "t.start_date, 'end_date', t.end_date, 'new_customers', "
-	    "t.new_customers, 'visits', t.visits, 'deal_amount', t.deal_amount, "
-	    "'payment_amount', t.payment_amount, 'document_id', t.document_id) "
+	    "t.new_customers, 'visits', t.visits, 'deal_amount', t.deal_amount::text, "
+	    "'payment_amount', t.payment_amount::text, 'document_id', "
+	    "t.document_id) "
 	    "end as target, json_build_object('new_customers', "
 	    "coalesce(sum(a.new_customers), 0), 'visits', coalesce(sum(a.visits), "
-	    "0), 'deal_amount', coalesce(sum(a.deal_amount), 0), "
-	    "'payment_amount', coalesce(sum(a.payment_amount), 0)) as actual "
+	    "0), 'deal_amount', coalesce(sum(a.deal_amount), 0)::text, "
+	    "'payment_amount', coalesce(sum(a.payment_amount), 0)::text) as "
+	    "actual "
 	    "from people p left join departments d on d.id = p.department_id "
 	    "left join targets t on t.staff_id = p.id and $3::date between "
 	    "t.start_date and t.end_date left join activity_daily a on "
@@ -543,17 +549,18 @@ static const char *const stmts[ST__MAX] = {
 	[ST_TARGET_LIST] =
 	    "select coalesce(json_agg(x order by x.start_date desc), '[]')::text "
 	    "from (select t.id, t.period, t.start_date, t.end_date, "
-	    "t.new_customers, t.visits, t.deal_amount, t.payment_amount, "
-	    "t.document_id from targets t where t.staff_id = $1) x",
+	    "t.new_customers, t.visits, t.deal_amount::text as deal_amount, "
+	    "t.payment_amount::text as payment_amount, t.document_id from "
+	    "targets t where t.staff_id = $1) x",
 	/* The records behind a number: applied documents of one person. */
 	[ST_RECORDS] =
 	    "select coalesce(json_agg(x order by x.applied_at desc), '[]')::text "
 	    "from (select d.id, d.number, d.kind, d.applied_at, d.customer_id, "
 	    "c.name as customer_name, d.data from documents d left join "
 	    "customers c on c.id = d.customer_id where d.applicant_id = $1 and "
-	    "d.status = 'approved' and d.kind = $2 and d.applied_at >= $3::date "
-	    "and d.applied_at < $4::date + 1 order by d.applied_at desc "
-	    "limit 500) x",
+	    "d.status = 'approved' and d.kind = $2 and crm_record_day(d.id, "
+	    "d.kind, d.applied_at) between $3::date and $4::date order by "
+	    "d.applied_at desc limit 500) x",
 	[ST_DEPT_TREE] =
 	    "select coalesce(json_agg(x order by x.parent_id nulls first, x.sort, "
 	    "x.id), '[]')::text from (select d.id, d.parent_id, d.name, d.sort, "
@@ -747,6 +754,7 @@ db_fail(struct db *db, PGresult *res, enum stmt st)
 	if (strcmp(state, "23505") == 0 || strcmp(state, "23P01") == 0)
 		return ERR_CONFLICT;
 	if (strncmp(state, "23", 2) == 0 || strcmp(state, "22P02") == 0 ||
+	    strcmp(state, "22007") == 0 || strcmp(state, "22008") == 0 ||
 	    strcmp(state, "22001") == 0 || strcmp(state, "22003") == 0)
 		return ERR_VALIDATION;
 	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <hiredis/hiredis.h>
 #include <jansson.h>
@@ -339,11 +340,22 @@ h_daily_summary(struct ctx *c)
 	PGresult	*res;
 	enum crm_err	 e;
 	const char	*day = http_kv_get(&c->req.query, "day");
-	int		 y, m, d, n = 0;
+	struct tm	 tm;
+	const char	*end;
+	int		 y, m, d;
 
+	memset(&tm, 0, sizeof(tm));
 	if (day == NULL || strlen(day) != 10 ||
-	    sscanf(day, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
-	    m < 1 || m > 12 || d < 1 || d > 31) {
+	    (end = strptime(day, "%Y-%m-%d", &tm)) == NULL || *end != '\0') {
+		reply_err(c, ERR_BAD_FIELD, "day");
+		return;
+	}
+	y = tm.tm_year;
+	m = tm.tm_mon;
+	d = tm.tm_mday;
+	tm.tm_hour = 12;
+	(void)timegm(&tm);	/* 30 February becomes 2 March: refused */
+	if (tm.tm_year != y || tm.tm_mon != m || tm.tm_mday != d) {
 		reply_err(c, ERR_BAD_FIELD, "day");
 		return;
 	}

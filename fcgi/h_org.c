@@ -6,19 +6,30 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
 #include "extern.h"
 
+/* "YYYY-MM-DD" naming a day that exists (no 30 February). */
 static int
 is_date(const char *s)
 {
-	int	 y, m, d, n = 0;
+	struct tm	 tm;
+	const char	*end;
+	int		 y, m, d;
 
-	return s != NULL && strlen(s) == 10 &&
-	    sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10 &&
-	    m >= 1 && m <= 12 && d >= 1 && d <= 31;
+	memset(&tm, 0, sizeof(tm));
+	if (s == NULL || strlen(s) != 10 ||
+	    (end = strptime(s, "%Y-%m-%d", &tm)) == NULL || *end != '\0')
+		return 0;
+	y = tm.tm_year;
+	m = tm.tm_mon;
+	d = tm.tm_mday;
+	tm.tm_hour = 12;
+	(void)timegm(&tm);	/* normalises 30 Feb to 2 Mar */
+	return tm.tm_year == y && tm.tm_mon == m && tm.tm_mday == d;
 }
 
 static long long

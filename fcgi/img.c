@@ -304,7 +304,8 @@ exif_coord(ExifData *ed, ExifTag reft, ExifTag valt, int pos, int neg,
 			return -1;
 		part[i] = (double)q.numerator / (double)q.denominator;
 	}
-	if (part[0] > max || part[1] >= 60 || part[2] >= 60)
+	/* Some writers round 59.99... seconds up to 60: accept that. */
+	if (part[0] > max || part[1] >= 60 || part[2] > 60)
 		return -1;
 	deg = part[0] + part[1] / 60 + part[2] / 3600;
 	if (deg > max)

@@ -207,7 +207,7 @@ wf_visit_check(struct ctx *c, struct doc *d)
 	const char	*tok = sdata(d, "qr_token"), *photo = sdata(d, "photo");
 	const char	*cap = sdata(d, "captured_at");
 	time_t		 now = time(NULL), captured = now, ptime;
-	long		 offset = 8 * 3600;	/* China, when the phone is silent */
+	long		 offset = 0;
 	struct tm	 tm;
 
 	if ((e = own_customer(c, d)) != ERR_OK)
@@ -249,7 +249,12 @@ wf_visit_check(struct ctx *c, struct doc *d)
 	if (file != NULL && db_get(file, 0, 2) != NULL) {
 		memset(&tm, 0, sizeof(tm));
 		if (strptime(db_get(file, 0, 2), "%Y-%m-%d %H:%M:%S", &tm)) {
-			ptime = timegm(&tm) - offset;
+			/*
+			 * EXIF times have no zone: the camera's clock is the
+			 * team's (TZ), whatever offset the phone's form sent.
+			 */
+			tm.tm_isdst = -1;
+			ptime = mktime(&tm);
 			json_object_set_new(v, "photo_time",
 			    json_integer(ptime));
 		}

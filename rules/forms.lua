@@ -186,6 +186,17 @@ local function is_id(v)
 	return math.type(v) == "integer" and v > 0
 end
 
+-- "YYYY-MM-DD" naming a day that exists (no 30 February).
+local function real_date(v)
+	local y, m, d = string.match(type(v) == "string" and v or "", "^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
+	if not y then return false end
+	y, m, d = tonumber(y), tonumber(m), tonumber(d)
+	if y < 1900 or m < 1 or m > 12 or d < 1 then return false end
+	local days = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
+	if m == 2 and (y % 4 == 0 and (y % 100 ~= 0 or y % 400 == 0)) then return d <= 29 end
+	return d <= days[m]
+end
+
 local function check_field(f, v)
 	local t = f.type
 	if t == "text" or t == "textarea" then
@@ -232,8 +243,7 @@ local function check_field(f, v)
 		local n = tonumber(text)
 		if n <= 0 or n >= 1e12 then return err(f, "超出范围。", " is out of range.") end
 	elseif t == "date" then
-		local y, m, d = string.match(type(v) == "string" and v or "", "^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
-		if not y or tonumber(m) < 1 or tonumber(m) > 12 or tonumber(d) < 1 or tonumber(d) > 31 then
+		if not real_date(v) then
 			return err(f, "应为日期（年-月-日）。", " must be a date (YYYY-MM-DD).")
 		end
 	elseif t == "datetime" then

@@ -52,7 +52,9 @@ function M.verdict(v)
 	end
 	if v.photo_time ~= nil then
 		local age = (v.captured_at - v.photo_time) / 60
-		if age > M.max_photo_age_minutes then
+		if age < -5 then
+			add("future_photo", "照片时间晚于拜访时间", "The photo is dated after the visit")
+		elseif age > M.max_photo_age_minutes then
 			add("old_photo", string.format("照片拍摄于拜访前 %.0f 分钟（超过 %d 分钟）", age, M.max_photo_age_minutes),
 				string.format("The photo was taken %.0f minutes before the visit (more than %d)", age, M.max_photo_age_minutes))
 		end
