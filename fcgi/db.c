@@ -102,10 +102,15 @@ static const char *const stmts[ST__MAX] = {
 	    "on conflict (name, day) do update set seq = number_seq.seq + 1 "
 	    "returning seq, to_char(current_date, 'YYYY-MM-DD')",
 	/* --------------------------------------------------------- staff */
-	[ST_ROUTE_INFO] =
-	    "select s.id, s.role, s.department_id, d.manager_id, p.manager_id "
-	    "from staff s left join departments d on d.id = s.department_id "
-	    "left join departments p on p.id = d.parent_id where s.id = $1",
+	/* The nearest head above the person who is not the person. */
+	[ST_ROUTE_HEAD] =
+	    "with recursive up(id, parent_id, manager_id, depth) as (select "
+	    "d.id, d.parent_id, d.manager_id, 0 from departments d join staff s "
+	    "on s.department_id = d.id where s.id = $1 union all select p.id, "
+	    "p.parent_id, p.manager_id, up.depth + 1 from departments p join up "
+	    "on p.id = up.parent_id where up.depth < 64) select manager_id from "
+	    "up where manager_id is not null and manager_id <> $1 order by depth "
+	    "limit 1",
 	[ST_STAFF_FIRST_BY_ROLE] =
 	    "select id from staff where role = $1 and active order by id limit 1",
 	[ST_STAFF_ACTIVE_BY_LOGIN] =

@@ -39,8 +39,10 @@ qid(struct ctx *c, const char *key)
 	char		*end;
 	long long	 n;
 
-	if (s == NULL || *s < '1' || *s > '9' || strlen(s) > 18)
+	if (s == NULL || *s == '\0')
 		return 0;
+	if (*s < '1' || *s > '9' || strlen(s) > 18)
+		return -1;
 	n = strtoll(s, &end, 10);
 	return *end == '\0' ? n : -1;
 }
@@ -561,12 +563,13 @@ h_roles_assign(struct ctx *c)
 		return;
 	}
 	n = PQntuples(res);
-	for (i = 0; i < (size_t)n; i++)
-		session_uncache_user(c, db_getll(res, (int)i, 0));
 	audit(c, "role_assigned", "role", role, json_deep_copy(c->body));
 	if ((e = db_commit(c->w->db)) != ERR_OK) {
 		reply_err(c, e, NULL);
 		return;
 	}
+	/* After the commit: a request in between must not cache the old role. */
+	for (i = 0; i < (size_t)n; i++)
+		session_uncache_user(c, db_getll(res, (int)i, 0));
 	reply_json(c, 200, json_pack("{s:i}", "changed", n));
 }

@@ -174,15 +174,10 @@ resolve_step(struct ctx *c, json_t *step, const char **label)
 	if (who == NULL)
 		return 0;
 	if (strcmp(who, "dept_manager") == 0) {
-		res = db_exec(c->w->db, c->a, ST_ROUTE_INFO, DB_ARGS(
+		res = db_exec(c->w->db, c->a, ST_ROUTE_HEAD, DB_ARGS(
 		    arena_printf(c->a, "%lld", c->user->id)), &e);
-		if (res != NULL && PQntuples(res) == 1) {
-			id = db_getll(res, 0, 3);
-			if (id == c->user->id)
-				id = db_getll(res, 0, 4);
-		}
-		if (id == c->user->id)
-			id = 0;
+		if (res != NULL && PQntuples(res) == 1)
+			id = db_getll(res, 0, 0);
 		if (id == 0) {
 			/* No head above: the director decides. */
 			res = db_exec(c->w->db, c->a, ST_STAFF_FIRST_BY_ROLE,

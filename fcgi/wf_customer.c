@@ -148,6 +148,8 @@ extra_of(struct ctx *c, struct doc *d)
 	return s;
 }
 
+static enum crm_err owner_room(struct ctx *, long long, int);
+
 /* See extern.h. */
 enum crm_err
 wf_customer_new_apply(struct ctx *c, struct doc *d)
@@ -160,6 +162,8 @@ wf_customer_new_apply(struct ctx *c, struct doc *d)
 	if ((norm = normalize(c, sdata(d, "name"))) == NULL)
 		return ctx_fail(c, ERR_VALIDATION, "name", NULL);
 	if ((e = check_duplicate(c, norm, 0)) != ERR_OK)
+		return e;
+	if ((e = owner_room(c, d->applicant_id, 1)) != ERR_OK)
 		return e;
 	if ((number = wf_customer_number(c, &e)) == NULL)
 		return e;
@@ -227,6 +231,37 @@ pool_limits(struct ctx *c, PGresult *staff)
 		json_object_set_new(person, "max_customers",
 		    json_integer(strtoll(max, NULL, 10)));
 	return rules_json(c, "pool", "limits", json_pack("[o]", person));
+}
+
+/*
+ * Lock the person's staff row and refuse when n more customers would pass
+ * their maximum (rules/pool.lua, or their own max_customers).
+ */
+static enum crm_err
+owner_room(struct ctx *c, long long staff_id, int n)
+{
+	PGresult	*staff, *res;
+	json_t		*lim;
+	enum crm_err	 e;
+	const char	*uid = id_str(c, staff_id);
+	long long	 max, owned;
+
+	staff = db_exec(c->w->db, c->a, ST_STAFF_LOCK, DB_ARGS(uid), &e);
+	if (staff == NULL)
+		return e;
+	if ((lim = pool_limits(c, staff)) == NULL)
+		return ctx_fail(c, ERR_RULE, NULL, NULL);
+	max = json_integer_value(json_object_get(lim, "max"));
+	res = db_exec(c->w->db, c->a, ST_OWNED_COUNT, DB_ARGS(uid), &e);
+	if (res == NULL)
+		return e;
+	owned = db_getll(res, 0, 0);
+	if (max > 0 && owned + n > max)
+		return ctx_fail(c, ERR_LIMIT, NULL, CTX_PRINTF(c,
+		    "您已有 %lld 个客户，达到上限 %lld 个。",
+		    "You own %lld customers, the most you may have is %lld.",
+		    owned, max));
+	return ERR_OK;
 }
 
 /* See extern.h. */

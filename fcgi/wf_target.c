@@ -29,6 +29,23 @@ amount(struct ctx *c, json_t *v)
 	return json_string_value(v) ? json_string_value(v) : "0";
 }
 
+/* The name in a ST_STAFF_DETAIL row (a JSON object). */
+static const char *
+person_name(struct ctx *c, PGresult *res)
+{
+	json_t		*v;
+	json_error_t	 je;
+	const char	*name = "";
+
+	if ((v = json_loads(db_get(res, 0, 0), 0, &je)) != NULL) {
+		name = arena_strdup(c->a, json_string_value(json_object_get(v,
+		    "name")) ? json_string_value(json_object_get(v, "name")) :
+		    "");
+		json_decref(v);
+	}
+	return name;
+}
+
 /* Refuse a period that overlaps one of the person's, naming it. */
 static enum crm_err
 clash(struct ctx *c, struct doc *d, long long staff, const char *name)
@@ -83,11 +100,21 @@ wf_target_check(struct ctx *c, struct doc *d)
 enum crm_err
 wf_target_apply(struct ctx *c, struct doc *d)
 {
+	PGresult	*res;
 	enum crm_err	 e;
 	json_t		*row;
 	size_t		 i;
 
 	json_array_foreach(json_object_get(d->data, "targets"), i, row) {
+		/* Targets applied since it was submitted may clash now. */
+		res = db_exec(c->w->db, c->a, ST_STAFF_DETAIL, DB_ARGS(num(c,
+		    json_integer_value(json_object_get(row, "staff_id")))), &e);
+		if (res == NULL)
+			return e;
+		if (PQntuples(res) == 1 && (e = clash(c, d,
+		    json_integer_value(json_object_get(row, "staff_id")),
+		    person_name(c, res))) != ERR_OK)
+			return e;
 		if (db_exec(c->w->db, c->a, ST_TARGET_INSERT, DB_ARGS(
 		    num(c, d->id), num(c, json_integer_value(json_object_get(row,
 		    "staff_id"))),
