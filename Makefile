@@ -1,7 +1,7 @@
 # Makefile: build crmd and crmctl, run the stack, run the tests.
 # `make run` / `make stop` / `make test` are the commands of the README.
 
-PKGS	 = fcgi jansson libsodium lua5.4 hiredis libpq libqrencode libpng libexif libturbojpeg
+PKGS	 = fcgi jansson libsodium lua5.4 hiredis libpq libqrencode libpng libexif libturbojpeg libzip expat xlsxwriter
 CC	?= cc
 WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wwrite-strings -Wformat=2
@@ -21,14 +21,14 @@ B	?= build
 export CRM_BUILD = $(B)
 
 # Modules shared by crmd, crmctl and the unit tests (reading order in README).
-CORE	 = arena buf log i18n http json rules db cache auth config migrate reply session wf wf_customer wf_field wf_target idem pool qr img
+CORE	 = arena buf log i18n http json rules db cache auth config migrate reply session wf wf_customer wf_field wf_target idem pool qr img csv xlsx
 HANDLERS = router h_session h_health h_config h_documents h_customers h_files h_qr h_org
 CORE_O	 = $(CORE:%=$(B)/%.o)
 HAND_O	 = $(HANDLERS:%=$(B)/%.o)
 UNITS	 = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 FUZZERS	 = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all web run stop test unit fuzz fuzz-replay clean valgrind
+.PHONY: all web run stop test load unit fuzz fuzz-replay clean valgrind
 
 all: $(B)/crmd $(B)/crmctl
 
@@ -55,7 +55,7 @@ unit: $(UNITS:%=$(B)/%)
 # libFuzzer targets, built with clang into their own folder.
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Ifcgi \
 	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(shell pkg-config --cflags $(PKGS))
-FUZZ_SRC = fcgi/arena.c fcgi/buf.c fcgi/log.c fcgi/i18n.c fcgi/http.c fcgi/json.c fcgi/img.c
+FUZZ_SRC = fcgi/arena.c fcgi/buf.c fcgi/log.c fcgi/i18n.c fcgi/http.c fcgi/json.c fcgi/img.c fcgi/csv.c fcgi/xlsx.c
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) fcgi/extern.h
 	mkdir -p $(B)/fuzz
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC) $(LDLIBS)
@@ -87,6 +87,10 @@ stop:
 
 test:
 	scripts/test
+
+# The failure tests with two app servers, long form (20,000 POSTs a fault).
+load:
+	LOAD_N=$${LOAD_N:-20000} TEST_ONLY=load scripts/test
 
 valgrind: $(UNITS:%=$(B)/%)
 	@for t in $(UNITS); do valgrind --error-exitcode=1 --leak-check=full -q ./$(B)/$$t || exit 1; done
