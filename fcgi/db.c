@@ -461,8 +461,8 @@ static const char *const stmts[ST__MAX] = {
 	    "'new_customers', coalesce(a.new_customers, 0), 'claims', "
 	    "coalesce(a.claims, 0), 'visits', coalesce(a.visits, 0), 'deals', "
 	    "coalesce(a.deals, 0), 'deal_amount', coalesce(a.deal_amount, "
-	    "0)::text, 'payments', coalesce(a.payments, 0), 'payment_amount', "
-	    "coalesce(a.payment_amount, 0)::text, 'records', coalesce((select "
+	    "0.00)::text, 'payments', coalesce(a.payments, 0), 'payment_amount', "
+	    "coalesce(a.payment_amount, 0.00)::text, 'records', coalesce((select "
 	    "json_agg(json_build_object('document_id', d.id, 'number', "
 	    "d.number, 'kind', d.kind, 'customer_id', d.customer_id, "
 	    "'customer_name', c.name) order by d.id) from documents d left join "
@@ -541,8 +541,8 @@ static const char *const stmts[ST__MAX] = {
 	    "t.document_id) "
 	    "end as target, json_build_object('new_customers', "
 	    "coalesce(sum(a.new_customers), 0), 'visits', coalesce(sum(a.visits), "
-	    "0), 'deal_amount', coalesce(sum(a.deal_amount), 0)::text, "
-	    "'payment_amount', coalesce(sum(a.payment_amount), 0)::text) as "
+	    "0), 'deal_amount', coalesce(sum(a.deal_amount), 0.00)::text, "
+	    "'payment_amount', coalesce(sum(a.payment_amount), 0.00)::text) as "
 	    "actual "
 	    "from people p left join departments d on d.id = p.department_id "
 	    "left join targets t on t.staff_id = p.id and $3::date between "
@@ -598,6 +598,16 @@ static const char *const stmts[ST__MAX] = {
 	    "active = coalesce(($2::jsonb->>'active')::boolean, active), "
 	    "photo_file = case when $3::bigint is not null then $3::bigint "
 	    "else photo_file end, updated_at = now() where id = $1 returning id",
+	[ST_ADMIN_COUNT] =
+	    "select count(*) from staff where role = 'admin' and active",
+	[ST_STAFF_LIST_ALL] =
+	    "select coalesce(json_agg(json_build_object('id', s.id, 'login', "
+	    "s.login, 'name', s.name, 'role', s.role, 'department_id', "
+	    "s.department_id, 'department', d.name, 'position', s.position, "
+	    "'mobile', s.mobile, 'gender', s.gender, 'max_customers', "
+	    "s.max_customers, 'active', s.active) order by d.id, s.id), "
+	    "'[]')::text from staff s left join departments d on "
+	    "d.id = s.department_id",
 	[ST_STAFF_SET_ROLE_MANY] =
 	    "update staff set role = $1, updated_at = now() where id = "
 	    "any($2::bigint[]) and active returning id",

@@ -234,7 +234,10 @@ h_staff_list(struct ctx *c)
 	PGresult	*res;
 	enum crm_err	 e;
 
-	res = db_exec(c->w->db, c->a, ST_STAFF_LIST, 0, NULL, &e);
+	/* Admins may ask for everyone, disabled people included (?all=1). */
+	res = db_exec(c->w->db, c->a, http_kv_get(&c->req.query, "all") &&
+	    strcmp(c->user->role, "admin") == 0 ? ST_STAFF_LIST_ALL :
+	    ST_STAFF_LIST, 0, NULL, &e);
 	if (res == NULL) {
 		reply_err(c, e, NULL);
 		return;

@@ -225,6 +225,26 @@ opt_id(struct ctx *c, json_t *v)
 	    (long long)json_integer_value(v)) : NULL;
 }
 
+/* Refuse (and roll back) a change that would leave no active admin. */
+static int
+admins_left_or_reply(struct ctx *c)
+{
+	PGresult	*res;
+	enum crm_err	 e;
+
+	res = db_exec(c->w->db, c->a, ST_ADMIN_COUNT, 0, NULL, &e);
+	if (res != NULL && db_getll(res, 0, 0) > 0)
+		return 1;
+	db_rollback(c->w->db);
+	if (res == NULL)
+		reply_err(c, e, NULL);
+	else
+		reply_errmsg(c, ERR_VALIDATION, "role", ctx_text(c,
+		    "至少要保留一名在职的系统管理员。",
+		    "At least one active administrator must remain."));
+	return 0;
+}
+
 /* POST /api/v1/departments {"name", "parent_id"} (admin). */
 void
 h_departments_new(struct ctx *c)
@@ -496,11 +516,23 @@ h_staff_update(struct ctx *c)
 		return;
 	}
 	chg = json_dumps(c->body, JSON_COMPACT);
+	if ((e = db_begin(c->w->db)) != ERR_OK) {
+		free(chg);
+		reply_err(c, e, NULL);
+		return;
+	}
 	res = db_exec(c->w->db, c->a, ST_STAFF_UPDATE, DB_ARGS(c->args[0], chg,
 	    pid), &e);
 	free(chg);
 	if (res == NULL || PQntuples(res) != 1) {
+		db_rollback(c->w->db);
 		reply_err(c, res == NULL ? e : ERR_NOT_FOUND, NULL);
+		return;
+	}
+	if (!admins_left_or_reply(c))
+		return;
+	if ((e = db_commit(c->w->db)) != ERR_OK) {
+		reply_err(c, e, NULL);
 		return;
 	}
 	session_uncache_user(c, id);
@@ -563,6 +595,8 @@ h_roles_assign(struct ctx *c)
 		return;
 	}
 	n = PQntuples(res);
+	if (!admins_left_or_reply(c))
+		return;
 	audit(c, "role_assigned", "role", role, json_deep_copy(c->body));
 	if ((e = db_commit(c->w->db)) != ERR_OK) {
 		reply_err(c, e, NULL);
