@@ -384,6 +384,8 @@ enum stmt {
 	ST_DEPT_UPDATE,
 	ST_STAFF_UPDATE,
 	ST_STAFF_SET_ROLE_MANY,
+	ST_ADMIN_COUNT,
+	ST_STAFF_LIST_ALL,
 	ST_STAFF_DETAIL,
 	ST_FILE_ID,
 	ST_TYPE_UPSERT,
@@ -560,6 +562,51 @@ enum img_err	 img_inspect(const unsigned char *data, size_t len,
 enum img_err	 img_reencode(struct arena *, const unsigned char *data,
 		    size_t len, int max_side, int q, unsigned char **out,
 		    size_t *outlen, int *w, int *h);
+
+/* ------------------------------------------------------ csv.c, xlsx.c */
+
+/* One row of an imported sheet: cells as UTF-8 text, 1-based row number. */
+struct sheet_row {
+	size_t		  rowno;
+	size_t		  ncells;
+	const char	**cells;	/* NUL-terminated, UTF-8 */
+};
+
+/* Called for each row; return 0 to go on, -1 to stop the reading. */
+typedef int	(*sheet_row_fn)(void *arg, const struct sheet_row *);
+
+enum sheet_err {
+	SHEET_OK,
+	SHEET_STOPPED,		/* the callback asked to stop */
+	SHEET_ENCODING,		/* neither UTF-8 nor GB18030 */
+	SHEET_FORMAT,		/* not a CSV / not an xlsx workbook */
+	SHEET_TOO_BIG,		/* rows, cells, cell size or unpacked size caps */
+	SHEET__MAX
+};
+
+/*
+ * Read a CSV file (RFC 4180; UTF-8 with or without BOM, or GB18030 as
+ * Chinese Excel saves it, detected and converted) row by row.
+ */
+enum sheet_err	 csv_read(struct arena *, const char *data, size_t len,
+		    size_t max_rows, sheet_row_fn, void *arg);
+/*
+ * Read the first worksheet of an .xlsx (libzip + expat, streamed; shared
+ * strings, inline strings, numbers, booleans, dates as YYYY-MM-DD when the
+ * cell's style is a date format), with caps on entries, unpacked size and
+ * ratio (zip bombs), and no DTDs or external entities.
+ */
+enum sheet_err	 xlsx_read(struct arena *, const char *data, size_t len,
+		    size_t max_rows, sheet_row_fn, void *arg);
+/*
+ * Write one worksheet (header row + rows) as an .xlsx into b (libxlsxwriter).
+ * Every cell is written as text; a cell starting with = + - @ tab or CR is
+ * neutralised (prefixed with an apostrophe-like quote prefix) so no
+ * spreadsheet runs it as a formula.  0, or -1.
+ */
+int		 xlsx_write(struct buf *b, const char *sheet, size_t ncols,
+		    const char *const *header, size_t nrows,
+		    const char *const *cells);
 
 /* ------------------------------------------- the worker and its requests */
 
