@@ -207,6 +207,9 @@ static const char *const stmts[ST__MAX] = {
 	[ST_NOTIFY_READ] =
 	    "update notifications set read_at = now() where staff_id = $1 and "
 	    "read_at is null and ($2::bigint is null or id = $2)",
+	[ST_NOTIFY_READ_DOC] =
+	    "update notifications set read_at = now() where staff_id = $1 and "
+	    "document_id = $2 and kind = 'todo' and read_at is null",
 	[ST_NOTIFY_UNREAD] =
 	    "select count(*) from notifications where staff_id = $1 and "
 	    "read_at is null",

@@ -95,6 +95,15 @@ return_one(struct ctx *c, json_t *it, int *done)
 		return e;
 	if (PQntuples(res) != 1)
 		return ERR_OK;	/* changed hands meanwhile */
+	/* A pool customer is nobody's: its shares end, and the log says so. */
+	res = db_exec(c->w->db, c->a, ST_SHARES_OF, DB_ARGS(cid), &e);
+	if (res == NULL)
+		return e;
+	if (strcmp(db_get(res, 0, 0), "[]") != 0 &&
+	    (db_exec(c->w->db, c->a, ST_CHANGE_LOG, DB_ARGS(cid, NULL,
+	    "share_with", db_get(res, 0, 0), "[]", NULL), &e) == NULL ||
+	    db_exec(c->w->db, c->a, ST_SHARE_CLEAR, DB_ARGS(cid), &e) == NULL))
+		return e;
 	if (db_exec(c->w->db, c->a, ST_POOL_LOG, DB_ARGS(cid, "returned", oid,
 	    reason), &e) == NULL ||
 	    db_exec(c->w->db, c->a, ST_CHANGE_LOG, DB_ARGS(cid, NULL, "owner",

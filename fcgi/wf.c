@@ -419,6 +419,16 @@ wf_decide(struct ctx *c, long long id, const char *action,
 	nsteps = (int)db_getll(res, 0, 3);
 	if ((k = wf_kind(d->kind)) == NULL)
 		return ERR_INTERNAL;
+	/* The to-do is done, whatever the decision. */
+	if (db_exec(c->w->db, c->a, ST_NOTIFY_READ_DOC, DB_ARGS(
+	    arena_printf(c->a, "%lld", c->user->id), sid), &e) == NULL)
+		return e;
+	{
+		const char *del[2] = { "DEL", arena_printf(c->a, "unread:%lld",
+		    c->user->id) };
+
+		(void)cache_cmdv(c->w->cache, c->a, 2, del);
+	}
 
 	if (strcmp(action, "approve") == 0) {
 		if (db_exec(c->w->db, c->a, ST_STEP_DECIDE, DB_ARGS(sid,
