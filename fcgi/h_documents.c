@@ -256,7 +256,7 @@ unread(struct ctx *c, enum crm_err *e)
 	PGresult	*res;
 	const char	*key = arena_printf(c->a, "unread:%lld", c->user->id);
 	const char	*get[2] = { "GET", key };
-	const char	*set[5] = { "SET", key, NULL, "EX", "300" };
+	const char	*set[5] = { "SET", key, NULL, "EX", "30" };
 	long long	 n;
 
 	*e = ERR_OK;
