@@ -43,6 +43,7 @@ export default defineConfig({
         manualChunks(id) {
           if (!id.includes('node_modules')) return undefined
           if (id.includes('element-plus') || id.includes('@element-plus')) return 'element-plus'
+          if (id.includes('/node_modules/leaflet/')) return 'leaflet' // only with the map
           return 'vendor'
         }
       }

@@ -203,3 +203,37 @@ export async function screenshot(page, name) {
 }
 
 export const hasChinese = (s) => /[\u4e00-\u9fff]/.test(s)
+
+// apiSession(login) opens an API-only session of `login` (its own cookie jar) for
+// fixtures and expectations: {user, get(path), post(path, body), close()}. get and post
+// resolve to {status, json}; post sends the CSRF token and a fresh Idempotency-Key.
+export async function apiSession(login) {
+  const api = await request.newContext({
+    baseURL: BASE,
+    timeout: STEP_TIMEOUT,
+    extraHTTPHeaders: { 'Accept-Language': 'zh-CN' }
+  })
+  const res = await api.post('/api/v1/session', { data: { login, password: PASSWORD } })
+  if (res.status() !== 200) {
+    await api.dispose()
+    throw new Error(`API login as ${login}: ${res.status()} ${await res.text()}`)
+  }
+  const { csrf_token: csrf, user } = await res.json()
+  const answer = async (r) => ({ status: r.status(), json: await r.json().catch(() => null) })
+  let n = 0
+  return {
+    user,
+    get: async (p) => answer(await api.get(`/api/v1${p}`)),
+    post: async (p, body) =>
+      answer(
+        await api.post(`/api/v1${p}`, {
+          data: body,
+          headers: { 'X-CSRF-Token': csrf, 'Idempotency-Key': `e2e-${Date.now().toString(36)}-${++n}-${Math.random().toString(36).slice(2, 10)}` }
+        })
+      ),
+    async close() {
+      await api.delete('/api/v1/session', { headers: { 'X-CSRF-Token': csrf } }).catch(() => {})
+      await api.dispose()
+    }
+  }
+}

@@ -24,12 +24,13 @@ export function configureRequest(newHooks) {
 }
 
 export class ApiError extends Error {
-  constructor({ status, code, message, field }) {
+  constructor({ status, code, message, field, detail }) {
     super(message)
     this.name = 'ApiError'
     this.status = status
     this.code = code
     this.field = field || null
+    this.detail = detail || null // e.g. duplicate_name: {id, number, in_pool, owner}
     this.sessionEnded = false
   }
 }
@@ -84,7 +85,9 @@ async function readJson(response) {
 
 function toApiError(status, data) {
   const e = data && data.error
-  if (e && e.message) return new ApiError({ status, code: e.code, message: e.message, field: e.field })
+  if (e && e.message) {
+    return new ApiError({ status, code: e.code, message: e.message, field: e.field, detail: e.detail })
+  }
   // Not the API speaking (an nginx error page, a proxy): say so in the UI language.
   const message = status >= 500 ? t('errors.server', { status }) : t('errors.unknown')
   return new ApiError({ status, code: `http_${status}`, message })
@@ -99,14 +102,16 @@ function fail(error, silent) {
  * request sends one API call and resolves with the parsed JSON body (null for 204).
  * options: body (object, sent as JSON); silent (the caller shows errors itself, no
  * ElMessage); sessionCheck (default true: a 401 ends the session and sends the user to
- * the login page; false for the login call and the start-up /me); idempotencyKey (POST
+ * the login page; false for the login call and the start-up /me); raw (a Blob sent as the
+ * body as it is: file uploads); idempotencyKey (POST
  * only; a fresh one per call by default, reused by the automatic retries).
- * Rejects with ApiError {status, code, message, field, sessionEnded}.
+ * Rejects with ApiError {status, code, message, field, detail, sessionEnded}.
  */
 export async function request(method, path, options = {}) {
-  const { body, silent = false, sessionCheck = true, idempotencyKey } = options
+  const { body, raw, silent = false, sessionCheck = true, idempotencyKey } = options
   const headers = { Accept: 'application/json', 'Accept-Language': i18n.global.locale.value }
   if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (raw !== undefined) headers['Content-Type'] = raw.type || 'application/octet-stream' // a file as the body
   if (STATE_CHANGING.has(method)) {
     const token = hooks.csrfToken()
     if (token) headers['X-CSRF-Token'] = token
@@ -116,7 +121,7 @@ export async function request(method, path, options = {}) {
     method,
     headers,
     credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body)
+    body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body)
   }
 
   let response

@@ -6,6 +6,10 @@ import elZhCn from 'element-plus/es/locale/lang/zh-cn'
 import elEn from 'element-plus/es/locale/lang/en'
 import zhCN from './zh-CN.js'
 import en from './en.js'
+import fieldZh from './field.zh-CN.js'
+import fieldEn from './field.en.js'
+import orgZh from './org.zh-CN.js'
+import orgEn from './org.en.js'
 
 export const LANGS = ['zh-CN', 'en']
 const STORAGE_KEY = 'crm.lang'
@@ -37,6 +41,10 @@ export const i18n = createI18n({
   fallbackLocale: 'zh-CN',
   messages: { 'zh-CN': zhCN, en }
 })
+i18n.global.mergeLocaleMessage('zh-CN', fieldZh) // field work (issue 4)
+i18n.global.mergeLocaleMessage('en', fieldEn)
+i18n.global.mergeLocaleMessage('zh-CN', orgZh) // staff and targets (issue 5)
+i18n.global.mergeLocaleMessage('en', orgEn)
 
 // currentLang returns the UI language now in force.
 export function currentLang() {

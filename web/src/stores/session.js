@@ -4,6 +4,7 @@ import { defineStore } from 'pinia'
 import * as api from '@/api/session'
 import { applyLang, currentLang } from '@/locales'
 import { useMenuStore } from './menu'
+import { useNotificationStore } from './notifications'
 
 // Remembers (across reloads) that this browser had a session, so that a 401 at start-up
 // can be told apart: "your session has ended" versus a first visit.
@@ -140,6 +141,7 @@ export const useSessionStore = defineStore('session', {
       this.csrfToken = ''
       remember(false)
       useMenuStore().clear()
+      useNotificationStore().clear()
     }
   }
 })
