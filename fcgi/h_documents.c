@@ -219,7 +219,8 @@ h_forms(struct ctx *c)
 		reply_err(c, ERR_NOT_FOUND, NULL);
 		return;
 	}
-	v = rules_json(c, "forms", "get", json_pack("[s]", c->args[0]));
+	v = rules_json(c, "forms", "get", json_pack("[s, s]", c->args[0],
+	    c->user->role));
 	if (v == NULL || json_is_null(v)) {
 		reply_err(c, ERR_RULE, NULL);
 		return;

@@ -469,6 +469,39 @@ wf_change_check(struct ctx *c, struct doc *d)
 	return change_name_check(c, d);
 }
 
+/*
+ * A manager's owner change: the new owner must be active and have room
+ * (their staff row locked first, as for claims); logged like a transfer.
+ */
+static enum crm_err
+change_owner(struct ctx *c, struct doc *d, long long to, long long from)
+{
+	PGresult	*res, *old;
+	enum crm_err	 e;
+	const char	*cid = id_str(c, d->customer_id);
+
+	res = db_exec(c->w->db, c->a, ST_STAFF_USER, DB_ARGS(id_str(c, to)), &e);
+	if (res == NULL)
+		return e;
+	if (PQntuples(res) != 1)
+		return ctx_fail(c, ERR_VALIDATION, "owner_id", ctx_text(c,
+		    "新负责人不存在或已停用。",
+		    "The new owner does not exist or is disabled."));
+	if ((e = owner_room(c, to, 1)) != ERR_OK) {
+		c->errfield = "owner_id";
+		return e;
+	}
+	old = from ? db_exec(c->w->db, c->a, ST_STAFF_USER, DB_ARGS(id_str(c,
+	    from)), &e) : NULL;
+	if (db_exec(c->w->db, c->a, ST_CUST_SET_OWNER, DB_ARGS(cid,
+	    id_str(c, to)), &e) == NULL ||
+	    db_exec(c->w->db, c->a, ST_CHANGE_LOG, DB_ARGS(cid, id_str(c, d->id),
+	    "owner", old && PQntuples(old) == 1 ? db_get(old, 0, 2) : NULL,
+	    db_get(res, 0, 2), id_str(c, c->user->id)), &e) == NULL)
+		return e;
+	return ERR_OK;
+}
+
 /* See extern.h. */
 enum crm_err
 wf_change_apply(struct ctx *c, struct doc *d)
@@ -544,6 +577,11 @@ wf_change_apply(struct ctx *c, struct doc *d)
 			return ctx_fail(c, ERR_DUPLICATE, "name", NULL);
 		return e;
 	}
+	if ((v = json_object_get(d->data, "owner_id")) != NULL &&
+	    json_integer_value(v) != json_integer_value(json_object_get(row,
+	    "owner_id")) && (e = change_owner(c, d, json_integer_value(v),
+	    json_integer_value(json_object_get(row, "owner_id")))) != ERR_OK)
+		return e;
 	if ((v = json_object_get(d->data, "share_with")) != NULL) {
 		const char *arr = id_array(c, v);
 

@@ -85,12 +85,19 @@ M.transfer = {
 
 local change_fields = copy_optional(customer_fields)
 table.insert(change_fields, 1, { key = "customer_id", type = "customer", required = true, zh = "客户", en = "Customer" })
+-- Managers, directors and admins may also give the customer another owner.
+table.insert(change_fields, { key = "owner_id", type = "staff", roles = { "manager", "director", "admin" },
+	zh = "负责人", en = "Owner" })
 table.insert(change_fields, { key = "reason", type = "textarea", required = true, max = 500, zh = "变更原因", en = "Reason for the change" })
 
 M.customer_change = {
 	zh = "信息变更", en = "Change customer information",
 	fields = change_fields,
 	check = function(data, ctx)
+		if data.owner_id ~= nil and ctx.applicant.role == "salesperson" then
+			return { { field = "owner_id", zh = "业务人员不能更换负责人，请使用客户转交。",
+				en = "Salespeople cannot change the owner; use a transfer." } }
+		end
 		local n = 0
 		for k in pairs(data) do
 			if k ~= "customer_id" and k ~= "reason" then n = n + 1 end
@@ -332,16 +339,24 @@ function M.validate(kind, data, ctx)
 	return errors
 end
 
--- A form for the web: fields with their options filled in (no functions).
-function M.get(kind)
+-- A form for the web: fields with their options filled in (no functions),
+-- without the fields the role may not use (a field's roles list).
+function M.get(kind, role)
 	local form = M[kind]
 	if type(form) ~= "table" or form.fields == nil then return nil end
 	local fields = {}
-	for i, f in ipairs(form.fields) do
-		local g = {}
-		for k, v in pairs(f) do g[k] = v end
-		if f.options then g.options = options_of(f) end
-		fields[i] = g
+	for _, f in ipairs(form.fields) do
+		local allowed = f.roles == nil
+		for _, r in ipairs(f.roles or {}) do
+			if r == role then allowed = true end
+		end
+		if allowed then
+			local g = {}
+			for k, v in pairs(f) do g[k] = v end
+			if f.options then g.options = options_of(f) end
+			g.roles = nil
+			fields[#fields + 1] = g
+		end
 	end
 	return { kind = kind, zh = form.zh, en = form.en, fields = fields }
 end

@@ -305,3 +305,26 @@ test('approval routes follow rules/routing.lua and change when the file changes'
   assert.equal(r2.json.applied, true, 'applied at once again after the file was restored')
   assert.deepEqual(r2.json.document.steps, [])
 })
+
+test('a manager changes the owner of a customer in their department; a salesperson cannot', async () => {
+  const m1 = await open('manager1')
+  const s1 = await open('sales1')
+  const s2 = await open('sales2')
+  const c = await newCustomer(s1, `换负责人${tag()}有限公司`)
+  // The salesperson's form has no owner field, and the server refuses it.
+  const f1 = await api('GET', '/api/v1/forms/customer_change', { cookie: s1.cookie })
+  assert.ok(!f1.json.form.fields.some((f) => f.key === 'owner_id'))
+  const fm = await api('GET', '/api/v1/forms/customer_change', { cookie: m1.cookie })
+  assert.ok(fm.json.form.fields.some((f) => f.key === 'owner_id'))
+  const bad = await change(s1, c.id, { owner_id: s2.user.id })
+  assert.equal(bad.status, 422, bad.text)
+  assert.equal(errorOf(bad).field, 'owner_id')
+  // The manager's change is applied at once and logged.
+  const ok = await change(m1, c.id, { owner_id: s2.user.id })
+  assert.equal(ok.status, 201, ok.text)
+  assert.equal(ok.json.applied, true)
+  const d = await detail(m1, c.id)
+  assert.equal(d.json.customer.owner.id, s2.user.id)
+  const tl = await timeline(m1, c.id)
+  assert.ok(tl.json.items.some((i) => i.type === 'change' && i.field === 'owner' && i.after === s2.user.name))
+})
