@@ -126,7 +126,7 @@ async function createCustomer(session, prefix) {
   return { id: r.json.result.id, number: r.json.result.number, name }
 }
 
-async function visitCount(session, id) {
+async function visitsOf(session, id) {
   const r = await session.get(`/customers/${id}/activity`)
   assert.equal(r.status, 200)
   return r.json.visits
@@ -313,7 +313,7 @@ describe('field work in the browser', () => {
     if (skip) return t.skip('no server at ' + BASE)
     assert.ok(phone && visited, 'needs (a)')
     const { context, page } = phone
-    const start = (await visitCount(sales, visited.id)).length
+    const start = (await visitsOf(sales, visited.id)).length
 
     // 1. The server stores the visit but the answer never reaches the phone: the retry
     //    carries the same Idempotency-Key and gets the first answer back.
@@ -335,7 +335,7 @@ describe('field work in the browser', () => {
     await page.unroute('**/api/v1/documents')
     assert.ok(keys.length >= 2, 'sent again after the lost answer')
     assert.equal(new Set(keys).size, 1, 'every attempt carries the key the form got when it opened')
-    assert.equal((await visitCount(sales, visited.id)).length, start + 1, 'recorded once')
+    assert.equal((await visitsOf(sales, visited.id)).length, start + 1, 'recorded once')
 
     // 2. No network at all: the visit, with its photo, waits on the phone.
     await page.locator('[data-test="visit-again"]').click()
@@ -349,7 +349,7 @@ describe('field work in the browser', () => {
     await page.locator('[data-test="outbox-badge"]').waitFor()
     assert.equal(await outboxSize(page), 1)
     await noHorizontalScroll(page, 'queued visit')
-    assert.equal((await visitCount(sales, visited.id)).length, start + 1, 'nothing arrived while offline')
+    assert.equal((await visitsOf(sales, visited.id)).length, start + 1, 'nothing arrived while offline')
     await page.waitForTimeout(3000) // a while without signal: capture and arrival differ
 
     // Back online: the outbox sends it (photo first, then the visit) and empties.
@@ -363,7 +363,7 @@ describe('field work in the browser', () => {
     // Another 'online' event (a flaky network) sends nothing twice.
     await page.evaluate(() => window.dispatchEvent(new Event('online')))
     await page.waitForTimeout(1500)
-    const visits = await visitCount(sales, visited.id)
+    const visits = await visitsOf(sales, visited.id)
     assert.equal(visits.length, start + 2, 'exactly one visit for the offline key')
     assert.equal(visits.filter((v) => v.met === '孙总').length, 1)
     const late = visits.find((v) => v.met === '孙总')
@@ -382,7 +382,7 @@ describe('field work in the browser', () => {
     assert.equal((await loginViaForm(page, 'sales1')).status(), 200)
     await page.waitForURL((u) => u.pathname === '/workflows/visit')
     await until(async () => (await outboxSize(page)) === 0, 'the outbox empties after the login')
-    const after = await visitCount(sales, visited.id)
+    const after = await visitsOf(sales, visited.id)
     assert.equal(after.length, start + 3)
     assert.equal(after.filter((v) => v.met === '李总').length, 1)
   })
@@ -391,6 +391,8 @@ describe('field work in the browser', () => {
     if (skip) return t.skip('no server at ' + BASE)
     const customer = await createCustomer(sales, '外勤成交客户')
     const { context, page } = await open(browser, PC)
+    const requests = []
+    page.on('request', (r) => requests.push(r.url()))
     try {
       await login(page, 'sales1')
 
@@ -460,8 +462,6 @@ describe('field work in the browser', () => {
       assert.equal(sentChange.kind, 'customer_change')
       assert.equal(sentChange.data.lat, PHONE_AT.latitude)
       await page.locator('[data-test="location-waiting"]').getByText(head).waitFor()
-      const requests = []
-      page.on('request', (r) => requests.push(r.url()))
       await page.locator('[data-test="customer-qr-img"]').waitFor()
       assert.ok(await page.locator('[data-test="customer-qr-img"]').evaluate((img) => img.complete && img.naturalWidth > 0), 'the QR code shows')
       await page.locator('[data-test="customer-fieldwork"]').scrollIntoViewIfNeeded()
