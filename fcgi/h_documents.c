@@ -54,8 +54,10 @@ finish(struct ctx *c, enum crm_err e, struct doc *d, int status, int applied)
 		return;
 	}
 	if ((doc = wf_doc_json(c, d->id)) == NULL) {
+		/* The connection may have died under us: nothing was committed. */
 		db_rollback(c->w->db);
-		reply_err(c, ERR_INTERNAL, NULL);
+		reply_err(c, db_up(c->w->db) ? ERR_INTERNAL : ERR_UNAVAILABLE,
+		    NULL);
 		return;
 	}
 	reply_json(c, status, json_pack("{s:o, s:b, s:O?}", "document", doc,

@@ -160,6 +160,12 @@ handle(struct worker *w, FCGX_Request *fr)
 		router_dispatch(&c);
 	/* A handler that failed half-way never leaves a transaction open. */
 	db_rollback(w->db);
+	/*
+	 * A failure because PostgreSQL went away under the request is not a
+	 * bug: the client is told to try again (nothing was committed).
+	 */
+	if (c.rep.status == 500 && !db_up(w->db))
+		reply_err(&c, ERR_UNAVAILABLE, NULL);
 	write_reply(&c, fr->out);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	us = (t1.tv_sec - t0.tv_sec) * 1000000L +
