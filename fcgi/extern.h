@@ -160,6 +160,8 @@ const char	*http_kv_get(const struct kvlist *, const char *);
 /* Percent-decode src into the arena; '+' as space when plus != 0. */
 char		*http_urldecode(struct arena *, const char *, size_t, int plus,
 		    size_t *outlen);
+/* A positive record id (1-18 digits, no sign or leading zero), else 0. */
+long long	 http_id(const char *);
 /* 1 when s[0..len) is valid UTF-8 (no overlongs, no surrogates). */
 int		 http_utf8_valid(const char *, size_t);
 

@@ -111,18 +111,6 @@ h_customers_list(struct ctx *c)
 	    "size", (int)size, "view", view));
 }
 
-static long long
-arg_id(const char *s)
-{
-	char		*end;
-	long long	 n;
-
-	if (s == NULL || *s < '1' || *s > '9' || strlen(s) > 18)
-		return 0;
-	n = strtoll(s, &end, 10);
-	return *end == '\0' ? n : 0;
-}
-
 /* The customer as the reader may see it, or NULL (answered already). */
 static json_t *
 visible_customer(struct ctx *c)
@@ -131,7 +119,7 @@ visible_customer(struct ctx *c)
 	enum crm_err	 e;
 	json_t		*v;
 	json_error_t	 je;
-	long long	 id = arg_id(c->args[0]);
+	long long	 id = http_id(c->args[0]);
 
 	if (id == 0) {
 		reply_err(c, ERR_NOT_FOUND, NULL);

@@ -12,19 +12,6 @@
 
 #include "extern.h"
 
-/* A positive id from a route segment, or 0. */
-static long long
-arg_id(const char *s)
-{
-	char		*end;
-	long long	 n;
-
-	if (s == NULL || *s < '1' || *s > '9' || strlen(s) > 18)
-		return 0;
-	n = strtoll(s, &end, 10);
-	return *end == '\0' ? n : 0;
-}
-
 /* Answer a JSON text straight from PostgreSQL under key. */
 static void
 reply_text(struct ctx *c, const char *key, const char *text)
@@ -111,7 +98,7 @@ h_documents_decide(struct ctx *c)
 	const char	*bad = NULL, *action, *comment;
 	struct doc	 d;
 	enum crm_err	 e;
-	long long	 id = arg_id(c->args[0]);
+	long long	 id = http_id(c->args[0]);
 
 	if (id == 0) {
 		reply_err(c, ERR_NOT_FOUND, NULL);
@@ -148,7 +135,7 @@ h_documents_withdraw(struct ctx *c)
 {
 	struct doc	 d;
 	enum crm_err	 e;
-	long long	 id = arg_id(c->args[0]);
+	long long	 id = http_id(c->args[0]);
 
 	if (id == 0) {
 		reply_err(c, ERR_NOT_FOUND, NULL);
@@ -166,7 +153,7 @@ void
 h_documents_get(struct ctx *c)
 {
 	json_t		*doc;
-	long long	 id = arg_id(c->args[0]);
+	long long	 id = http_id(c->args[0]);
 
 	if (id == 0 || (doc = wf_doc_json(c, id)) == NULL) {
 		reply_err(c, db_up(c->w->db) ? ERR_NOT_FOUND : ERR_UNAVAILABLE,

@@ -206,18 +206,6 @@ admin_or_reply(struct ctx *c)
 	return 0;
 }
 
-static long long
-arg_id(const char *s)
-{
-	char		*end;
-	long long	 n;
-
-	if (s == NULL || *s < '1' || *s > '9' || strlen(s) > 18)
-		return 0;
-	n = strtoll(s, &end, 10);
-	return *end == '\0' ? n : 0;
-}
-
 static const char *
 opt_id(struct ctx *c, json_t *v)
 {
@@ -302,7 +290,7 @@ h_departments_update(struct ctx *c)
 		reply_err(c, e, bad);
 		return;
 	}
-	if (arg_id(c->args[0]) == 0) {
+	if (http_id(c->args[0]) == 0) {
 		reply_err(c, ERR_NOT_FOUND, NULL);
 		return;
 	}
@@ -453,7 +441,7 @@ h_staff_get(struct ctx *c)
 {
 	PGresult	*res;
 	enum crm_err	 e;
-	long long	 id = arg_id(c->args[0]);
+	long long	 id = http_id(c->args[0]);
 
 	if (id == 0) {
 		reply_err(c, ERR_NOT_FOUND, NULL);
@@ -489,7 +477,7 @@ h_staff_update(struct ctx *c)
 	PGresult	*res;
 	enum crm_err	 e;
 	char		*chg;
-	long long	 id = arg_id(c->args[0]);
+	long long	 id = http_id(c->args[0]);
 
 	if (!admin_or_reply(c))
 		return;

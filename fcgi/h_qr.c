@@ -16,18 +16,6 @@
 
 #include "extern.h"
 
-static long long
-arg_id(const char *s)
-{
-	char		*end;
-	long long	 n;
-
-	if (s == NULL || *s < '1' || *s > '9' || strlen(s) > 18)
-		return 0;
-	n = strtoll(s, &end, 10);
-	return *end == '\0' ? n : 0;
-}
-
 /*
  * The signing key: the newest unrevoked one, made on first use.  Returns
  * the key id (0 on failure) and copies the secret into key.
@@ -87,7 +75,7 @@ h_qr_image(struct ctx *c)
 	enum crm_err	 e;
 	unsigned char	 key[QR_KEYLEN];
 	const char	*url, *tok, *sc = http_kv_get(&c->req.query, "scale");
-	long long	 id = arg_id(c->args[0]);
+	long long	 id = http_id(c->args[0]);
 	int		 kid, svg, scale = sc ? atoi(sc) : 8, rc;
 
 	svg = strcmp(c->args[1], "qr.svg") == 0;
@@ -209,7 +197,7 @@ void
 h_qr_revoke(struct ctx *c)
 {
 	enum crm_err	 e;
-	long long	 id = arg_id(c->args[0]);
+	long long	 id = http_id(c->args[0]);
 	const char	*cid = arena_printf(c->a, "%lld", id);
 	PGresult	*res;
 

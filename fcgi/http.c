@@ -11,6 +11,7 @@
  * request arena.  Limits are fixed here so a hostile request costs a
  * bounded amount of work and memory.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -562,4 +563,20 @@ http_is_json(const char *ct)
 	while (http_is_wsp(*ct))
 		ct++;
 	return *ct == '\0' || *ct == ';';
+}
+
+/*
+ * A record id from a path segment or query value: 1 to 18 decimal digits
+ * without sign or leading zero.  Returns the id, or 0 for anything else
+ * (the caller answers 404 or 400).
+ */
+long long
+http_id(const char *s)
+{
+	size_t	 n;
+
+	if (s == NULL || *s < '1' || *s > '9' || (n = strlen(s)) > 18 ||
+	    strspn(s, "0123456789") != n)
+		return 0;
+	return strtoll(s, NULL, 10);
 }
