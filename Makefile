@@ -72,9 +72,12 @@ fuzz: $(FUZZERS:%=$(B)/fuzz/%)
 	  ./$(B)/fuzz/$$f -max_total_time=$${FUZZ_SECONDS:-120} var/fuzz/$$f \
 	    tests/fuzz/corpus/$$f || exit 1; done
 
-web: web/dist/index.html
+# CRM_WEB_DIST: where the bundle goes (scripts/stack serves the same folder);
+# separate folders let several checkouts or helpers build at once.
+export CRM_WEB_DIST ?= $(CURDIR)/web/dist
+web: $(CRM_WEB_DIST)/index.html
 
-web/dist/index.html: $(shell find web/src web/index.html web/package.json web/vite.config.js 2>/dev/null)
+$(CRM_WEB_DIST)/index.html: $(shell find web/src web/index.html web/package.json web/vite.config.js 2>/dev/null)
 	cd web && { [ -d node_modules ] && [ node_modules -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build
 
 run:
@@ -96,4 +99,4 @@ valgrind: $(UNITS:%=$(B)/%)
 	@for t in $(UNITS); do valgrind --error-exitcode=1 --leak-check=full -q ./$(B)/$$t || exit 1; done
 
 clean:
-	rm -rf $(B) web/dist
+	rm -rf $(B) $(CRM_WEB_DIST)

@@ -35,7 +35,7 @@ export default defineConfig({
   server: { proxy: apiProxy },
   preview: { proxy: apiProxy },
   build: {
-    outDir: 'dist',
+    outDir: process.env.CRM_WEB_DIST || 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 900,
     rollupOptions: {
