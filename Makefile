@@ -21,14 +21,14 @@ B	?= build
 export CRM_BUILD = $(B)
 
 # Modules shared by crmd, crmctl and the unit tests (reading order in README).
-CORE	 = arena buf log i18n http json rules db cache auth config migrate reply session wf wf_customer wf_field wf_target idem pool qr img csv xlsx
-HANDLERS = router h_session h_health h_config h_documents h_customers h_files h_qr h_org
+CORE	 = arena buf log i18n http json rules db cache auth config migrate reply session wf wf_customer wf_field wf_target wf_import idem pool qr img csv xlsx audit report
+HANDLERS = router h_session h_health h_config h_documents h_customers h_files h_qr h_org h_import h_export h_reports
 CORE_O	 = $(CORE:%=$(B)/%.o)
 HAND_O	 = $(HANDLERS:%=$(B)/%.o)
 UNITS	 = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 FUZZERS	 = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all web run stop test load unit fuzz fuzz-replay clean valgrind
+.PHONY: all web run stop test load unit fuzz fuzz-replay clean valgrind bench
 
 all: $(B)/crmd $(B)/crmctl
 
@@ -56,9 +56,13 @@ unit: $(UNITS:%=$(B)/%)
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Ifcgi \
 	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(shell pkg-config --cflags $(PKGS))
 FUZZ_SRC = fcgi/arena.c fcgi/buf.c fcgi/log.c fcgi/i18n.c fcgi/http.c fcgi/json.c fcgi/img.c fcgi/csv.c fcgi/xlsx.c
-$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) fcgi/extern.h
+# Harnesses that need more of the core: FUZZ_EXTRA_<harness>.
+FUZZ_EXTRA_fuzz_qrtoken = fcgi/qr.c
+FUZZ_EXTRA_fuzz_rules = fcgi/rules.c fcgi/report.c
+.SECONDEXPANSION:
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) fcgi/extern.h $$(FUZZ_EXTRA_$$*)
 	mkdir -p $(B)/fuzz
-	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC) $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRC) $(FUZZ_EXTRA_$*) $(LDLIBS)
 
 fuzz-replay: $(FUZZERS:%=$(B)/fuzz/%)
 	@rc=0; for f in $(FUZZERS); do \
@@ -94,6 +98,13 @@ test:
 # The failure tests with two app servers, long form (20,000 POSTs a fault).
 load:
 	LOAD_N=$${LOAD_N:-20000} TEST_ONLY=load scripts/test
+
+# Speed against this machine's ceilings (scripts/bench; BENCH_SCALE=1m).
+$(B)/bare_fcgi: tests/load/bare_fcgi.c | $(B)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
+
+bench:
+	scripts/bench
 
 valgrind: $(UNITS:%=$(B)/%)
 	@for t in $(UNITS); do valgrind --error-exitcode=1 --leak-check=full -q ./$(B)/$$t || exit 1; done

@@ -6,6 +6,17 @@
  * contexts are unusable after an error), the caller falls back to
  * PostgreSQL, and a reconnect is tried at most once a second.  Connect and
  * command timeouts bound how long a stopped Redis can hold a request.
+ *
+ * A failure can also lose an invalidation: a DEL skipped while the context
+ * is down, or a command sent to a stopped Redis that runs only when it
+ * resumes, in any order with the other clients' commands (a SET of a count
+ * read during the stall may land after the DEL that should have removed
+ * it).  So a worker that saw a failure forgets every cached copy (the key
+ * families of cache_forget) before it uses Redis again; PostgreSQL rebuilds
+ * them.  The forget is the worker's first command after the failure, so it
+ * runs after what was queued during the stall (unless Redis resumes within
+ * the very command timeout it was sent in; then a stale copy lives until
+ * the next worker that failed forgets, or until it expires).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +35,27 @@ struct cache {
 	time_t		 last_try;
 	int		 warned;
 	int		 refused;	/* the last connect was refused */
+	int		 dirty;		/* failed since the last forget */
 };
+
+/*
+ * The families of cached copies (sessions, unread counts): removed after
+ * a failure.  A new family of copies must be listed here.  SCAN inside the
+ * script: one round trip, the keys of one family at a time.
+ */
+static const char forget_lua[] =
+    "local n = 0 "
+    "for _, p in ipairs(ARGV) do "
+    "  local cur = '0' "
+    "  repeat "
+    "    local r = redis.call('SCAN', cur, 'MATCH', p, 'COUNT', 1000) "
+    "    cur = r[1] "
+    "    for _, k in ipairs(r[2]) do redis.call('UNLINK', k) n = n + 1 end "
+    "  until cur == '0' "
+    "end "
+    "return n";
+static const char *const forget_argv[] = { "EVAL", forget_lua, "0",
+    "sess:*", "unread:*" };
 
 /* A handle; connects lazily. */
 struct cache *
@@ -83,10 +114,15 @@ cache_up(struct cache *c)
 			log_warn("cache: connect %s:%d: %s", c->host, c->port,
 			    c->c ? c->c->errstr : "out of memory");
 		c->warned = 1;
+		c->dirty = 1;
 		cache_drop(c);
+		/* A connect timeout may end in the next second: no second try
+		 * within the same request. */
+		c->last_try = time(NULL);
 		return 0;
 	}
 	if (redisSetTimeout(c->c, c->tv) != REDIS_OK) {
+		c->dirty = 1;
 		cache_drop(c);
 		return 0;
 	}
@@ -102,6 +138,40 @@ cache_free_reply(void *p)
 	freeReplyObject(p);
 }
 
+/*
+ * After a failure: remove the cached copies (see the top of the file).
+ * Returns 0 when done (or not needed), -1 when Redis failed again.
+ */
+static int
+cache_forget(struct cache *c)
+{
+	size_t		 lens[sizeof(forget_argv) / sizeof(forget_argv[0])];
+	size_t		 i;
+	redisReply	*r;
+
+	if (!c->dirty)
+		return 0;
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
+		lens[i] = strlen(forget_argv[i]);
+	r = redisCommandArgv(c->c, (int)(sizeof(lens) / sizeof(lens[0])),
+	    (const char **)forget_argv, lens);
+	if (r == NULL) {
+		log_warn("cache: forget: %s", c->c->errstr);
+		cache_drop(c);
+		c->last_try = time(NULL);
+		return -1;
+	}
+	if (r->type == REDIS_REPLY_INTEGER)
+		log_info("cache: back after a failure: %lld cached copies "
+		    "dropped", (long long)r->integer);
+	else
+		log_warn("cache: forget: %s", r->type == REDIS_REPLY_ERROR ?
+		    r->str : "unexpected reply");
+	freeReplyObject(r);
+	c->dirty = 0;
+	return 0;
+}
+
 /* See extern.h. */
 struct redisReply *
 cache_cmd(struct cache *c, struct arena *a, int argc, const char **argv,
@@ -109,11 +179,12 @@ cache_cmd(struct cache *c, struct arena *a, int argc, const char **argv,
 {
 	redisReply	*r;
 
-	if (!cache_up(c))
+	if (!cache_up(c) || cache_forget(c) == -1)
 		return NULL;
 	r = redisCommandArgv(c->c, argc, argv, lens);
 	if (r == NULL) {
 		log_warn("cache: %s: %s", argv[0], c->c->errstr);
+		c->dirty = 1;
 		cache_drop(c);
 		c->last_try = time(NULL);
 		return NULL;

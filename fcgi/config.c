@@ -3,6 +3,7 @@
  * private stack of `make run`.  scripts/stack sets them.
  */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "extern.h"
@@ -32,6 +33,26 @@ env_long(const char *name, long def, long min, long max)
 		return def;
 	}
 	return n;
+}
+
+/*
+ * The map tile address (CUS-MAP), or NULL (no map: pages show coordinates):
+ * a path on this site or an http(s) URL with {z}, {x} and {y}, no quotes or
+ * spaces (it ends up in a page and in the CSP).
+ */
+static const char *
+map_tiles(const char *url)
+{
+	if (url == NULL)
+		return NULL;
+	if ((url[0] == '/' || strncmp(url, "https://", 8) == 0 ||
+	    strncmp(url, "http://", 7) == 0) && strstr(url, "{z}") != NULL &&
+	    strstr(url, "{x}") != NULL && strstr(url, "{y}") != NULL &&
+	    strpbrk(url, " \t\"'<>\\;") == NULL && strlen(url) < 500)
+		return url;
+	log_warn("config: CRM_MAP_TILE_URL=%s is not a tile address "
+	    "(/path/{z}/{x}/{y}.png or http(s)://...): no map", url);
+	return NULL;
 }
 
 /* Fill cfg from CRM_* variables. */
@@ -72,4 +93,12 @@ config_load(void)
 	cfg.origins = env_str("CRM_ORIGINS", "");
 	cfg.server_id = env_str("CRM_SERVER_ID", NULL);
 	cfg.job_interval = (int)env_long("CRM_JOB_INTERVAL", 300, 0, 86400);
+	cfg.map_tiles = map_tiles(env_str("CRM_MAP_TILE_URL", NULL));
+	cfg.map_attribution = env_str("CRM_MAP_ATTRIBUTION", NULL);
+	cfg.test_txn_delay_ms = (int)env_long("CRM_TEST_TXN_DELAY_MS", 0, 0,
+	    5000);
+	if (cfg.test_txn_delay_ms > 0)
+		log_warn("config: CRM_TEST_TXN_DELAY_MS=%d: every document "
+		    "transaction waits up to that long (tests only, never in "
+		    "production)", cfg.test_txn_delay_ms);
 }

@@ -15,6 +15,12 @@
  *   crmctl qr rotate                  a new key signs new QR codes (old ones
  *                                     still scan)
  *   crmctl qr revoke KID              every code key KID signed stops working
+ *   crmctl report sql NAME            the statement a built-in report runs
+ *                                     ($1 reader, $2 role, $3 lang, $4 sort,
+ *                                     $5 limit, $6 offset, $7.. the filters)
+ *   crmctl audit verify               walk the audit log's hash chain; name
+ *                                     the first row altered or removed
+ *                                     (exit 1 then)
  *
  * Passwords come from CRM_PASSWORD or one line of standard input, never
  * from the command line (it shows in ps).  Settings: the CRM_* variables
@@ -38,7 +44,8 @@ usage(void)
 	fprintf(stderr, "usage: crmctl migrate [DIR] | rules check [DIR] | "
 	    "lists sync | user add LOGIN NAME ROLE [DEPARTMENT] | "
 	    "user passwd LOGIN | user disable|enable LOGIN | demo load | "
-	    "pool preview [--date YYYY-MM-DD] [--json] | pool run [--json]\n");
+	    "pool preview [--date YYYY-MM-DD] [--json] | pool run [--json] | "
+	    "audit verify\n");
 	exit(2);
 }
 
@@ -601,6 +608,36 @@ cmd_pool(int argc, char *argv[])
 	return 0;
 }
 
+/* Print the compiled statement of built-in report name (report.c). */
+static int
+cmd_report_sql(const char *name)
+{
+	struct rules	*r;
+	struct arena	 a;
+	struct report	 rp;
+	struct rerr	 e;
+	json_t		*def;
+	char		*err, *sql;
+	int		 rc = 1;
+
+	if ((r = rules_open(cfg.rules_dir, cfg.rules_mem, cfg.rules_budget)) ==
+	    NULL)
+		return 1;
+	arena_init(&a, 0);
+	if ((def = report_builtin_def(r, &a, name, &err)) == NULL)
+		fprintf(stderr, "crmctl: %s\n", err);
+	else if (report_parse(&a, name, def, &rp, &e) == -1)
+		fprintf(stderr, "crmctl: %s\n", e.en);
+	else if ((sql = report_sql(&a, &rp)) != NULL) {
+		printf("%s\n", sql);
+		rc = 0;
+	}
+	json_decref(def);
+	arena_free(&a);
+	rules_close(r);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -613,6 +650,9 @@ main(int argc, char *argv[])
 	if (strcmp(argv[1], "migrate") == 0)
 		return migrate_run(cfg.db, argc > 2 ? argv[2] : "sql",
 		    stdout) == 0 ? 0 : 1;
+	if (strcmp(argv[1], "report") == 0 && argc == 4 &&
+	    strcmp(argv[2], "sql") == 0)
+		return cmd_report_sql(argv[3]);
 	if (strcmp(argv[1], "rules") == 0 && argc >= 3 &&
 	    strcmp(argv[2], "check") == 0)
 		return rules_check(argc > 3 ? argv[3] : cfg.rules_dir,
@@ -630,6 +670,9 @@ main(int argc, char *argv[])
 		rc = cmd_pool(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "user") == 0 && argc >= 3)
 		rc = cmd_user(argc - 2, argv + 2);
+	else if (strcmp(argv[1], "audit") == 0 && argc == 3 &&
+	    strcmp(argv[2], "verify") == 0)
+		rc = audit_verify(&w, stdout) == 0 ? 0 : 1;
 	else
 		usage();
 	ctx_close();

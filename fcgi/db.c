@@ -88,6 +88,13 @@ static const char *const stmts[ST__MAX] = {
 	[ST_AUDIT] =
 	    "insert into audit_log (staff_id, action, object, object_id, "
 	    "detail, remote_addr) values ($1, $2, $3, $4, $5::jsonb, $6)",
+	/* The chain in seq order, a page after seq $1 (audit.c). */
+	[ST_AUDIT_CHAIN_PAGE] =
+	    "select id, seq, encode(prev_hash, 'hex'), encode(hash, 'hex'), "
+	    "audit_canon(a), action, at from audit_log a where seq > $1 "
+	    "order by seq limit 2000",
+	[ST_AUDIT_CHAIN_HEAD] =
+	    "select seq, encode(hash, 'hex') from audit_chain",
 	/* ------------------------------------------- idempotency, numbers */
 	[ST_IDEM_LOCK] =
 	    "select pg_advisory_xact_lock(hashtextextended($1, 7240002))",
@@ -259,6 +266,8 @@ static const char *const stmts[ST__MAX] = {
 	    "($2::jsonb->>'lat')::float8 else lat end, "
 	    "lng = case when $2::jsonb ? 'lng' then "
 	    "($2::jsonb->>'lng')::float8 else lng end, "
+	    "logo_file = case when $2::jsonb ? 'logo_file' then "
+	    "($2::jsonb->>'logo_file')::bigint else logo_file end, "
 	    "extra = extra || coalesce($4::jsonb, '{}'), "
 	    "updated_at = now() where id = $1",
 	[ST_CUST_LIST] =
@@ -303,7 +312,8 @@ static const char *const stmts[ST__MAX] = {
 	    "c.name, 'address', c.address, 'contact', c.contact, 'phone', "
 	    "c.phone, 'region', c.region, 'type', c.type_code, 'source', "
 	    "c.source, 'stage', c.stage, 'status', c.status, 'lat', c.lat, "
-	    "'lng', c.lng, 'extra', c.extra, 'locked', c.locked, 'owner', case "
+	    "'lng', c.lng, 'extra', c.extra, 'locked', c.locked, 'logo', "
+	    "(select f.token from files f where f.id = c.logo_file), 'owner', case "
 	    "when o.id is null then null else json_build_object('id', o.id, "
 	    "'name', o.name) end, 'visit_count', c.visit_count, "
 	    "'last_visit_at', c.last_visit_at, 'deal_total', "
@@ -623,6 +633,9 @@ static const char *const stmts[ST__MAX] = {
 	    "customers c where c.owner_id = s.id))::text from staff s left join "
 	    "departments d on d.id = s.department_id left join files f on f.id "
 	    "= s.photo_file where s.id = $1",
+	[ST_FILE_TOKEN_OF] = "select token from files where id = $1",
+	[ST_CUST_SET_LOGO] =
+	    "update customers set logo_file = $2 where id = $1",
 	[ST_FILE_ID] = "select id from files where token = $1 and kind = $2",
 	[ST_TYPE_UPSERT] =
 	    "insert into customer_types (code, parent_code, name_zh, name_en, "
@@ -637,6 +650,130 @@ static const char *const stmts[ST__MAX] = {
 	    "update set name_zh = excluded.name_zh, name_en = excluded.name_en, "
 	    "sort = excluded.sort, active = true",
 	[ST_LIST_DEACTIVATE_ALL] = "update list_items set active = false",
+	/* ------------------------------------------- customer import, export */
+	[ST_IMPORT_NEW] =
+	    "insert into imports (staff_id, file_name, file_kind, size) values "
+	    "($1, $2, $3, $4::int) returning id",
+	/* One statement per chunk of checked rows (no per-row round trip). */
+	[ST_IMPORT_ROWS_PUT] =
+	    "insert into import_rows (import_id, rowno, seq, data, extra, "
+	    "name_norm, owner_id) select $1, x.rowno, x.seq, x.data, "
+	    "coalesce(x.extra, '{}'), x.norm, x.owner_id from "
+	    "jsonb_to_recordset($2::jsonb) as x(rowno int, seq int, data jsonb, "
+	    "extra jsonb, norm text, owner_id bigint)",
+	[ST_IMPORT_ARCHIVE_DUPS] =
+	    "select c.name_norm, c.number from customers c where c.name_norm in "
+	    "(select jsonb_array_elements_text($1::jsonb))",
+	[ST_IMPORT_OWNERS] =
+	    "select login, id from staff where active and login in (select "
+	    "jsonb_array_elements_text($1::jsonb))",
+	[ST_IMPORT_CHECKED] =
+	    "update imports set total = $2::int, good = $3::int, bad = $4::int, "
+	    "problems = $5::jsonb, counts = $6::jsonb where id = $1",
+	/*
+	 * An import as the page shows it, messages in language $2.  A running
+	 * import whose transaction is gone without being done has failed
+	 * (and left nothing behind: it was one transaction).
+	 */
+	[ST_IMPORT_GET] =
+	    "select json_build_object('id', i.id, 'file_name', i.file_name, "
+	    "'file_kind', i.file_kind, 'size', i.size, 'status', i.status, "
+	    "'total', i.total, 'good', i.good, 'bad', i.bad, 'counts', i.counts, "
+	    "'imported', i.imported, 'created_at', i.created_at, 'finished_at', "
+	    "i.finished_at, 'staff_id', i.staff_id, 'problems', (select "
+	    "coalesce(json_agg(json_build_object('row', p->'row', 'column', "
+	    "p->'column', 'header', p->'header', 'field', p->'field', 'code', "
+	    "p->'code', 'message', case when $2 = 'en' then p->>'en' else "
+	    "p->>'zh' end) order by n), '[]') from jsonb_array_elements("
+	    "i.problems) with ordinality as x(p, n)), 'progress', (select "
+	    "json_build_object('phase', case when i.status = 'done' then 'done' "
+	    "when p.phase = 'running' and not exists (select 1 from "
+	    "pg_stat_activity a where a.pid = p.pid and a.xact_start = "
+	    "p.xact_start) then 'failed' else p.phase end, 'done', case when "
+	    "i.status = 'done' then i.imported else p.done end, 'total', "
+	    "p.total, 'message', p.message, 'updated_at', p.updated_at) from "
+	    "import_progress p where p.import_id = i.id), 'document', (select "
+	    "json_build_object('id', d.id, 'number', d.number, 'status', "
+	    "d.status) from documents d where d.kind = 'customer_import' and "
+	    "d.data->>'import_id' = i.id::text order by d.id desc limit 1))"
+	    "::text, i.staff_id from imports i where i.id = $1",
+	[ST_IMPORT_LOCK] =
+	    "select staff_id, status, good, bad, total, pg_backend_pid(), "
+	    "now()::text from imports where id = $1 for update",
+	[ST_IMPORT_PENDING] =
+	    "select number from documents where kind = 'customer_import' and "
+	    "status = 'submitted' and data->>'import_id' = $1 limit 1",
+	[ST_IMPORT_DUPS_NOW] =
+	    "select r.rowno, c.number from import_rows r join customers c on "
+	    "c.name_norm = r.name_norm where r.import_id = $1 order by r.rowno "
+	    "limit 5",
+	/*
+	 * One batch of an import: good rows $2 + 1 .. $2 + $3 of import $1
+	 * (by seq, file order), numbered from the JSON array $4, created by
+	 * $5.  A range of the unique (import_id, seq) index: no sort.
+	 */
+	[ST_IMPORT_INSERT] =
+	    "insert into customers (number, name, name_norm, address, contact, "
+	    "phone, region, type_code, source, stage, status, lat, lng, extra, "
+	    "owner_id, owned_since, created_by, import_id) select $4::jsonb ->> "
+	    "(r.seq - $2::int - 1), r.data->>'name', r.name_norm, "
+	    "r.data->>'address', r.data->>'contact', r.data->>'phone', "
+	    "r.data->>'region', r.data->>'type', r.data->>'source', "
+	    "r.data->>'stage', r.data->>'status', (r.data->>'lat')::float8, "
+	    "(r.data->>'lng')::float8, r.extra, r.owner_id, case when "
+	    "r.owner_id is null then null else now() end, $5::bigint, $1::bigint "
+	    "from import_rows r where r.import_id = $1 and r.seq > $2::int and "
+	    "r.seq <= $2::int + $3::int order by r.seq",
+	[ST_IMPORT_PROGRESS] =
+	    "insert into import_progress (import_id, phase, done, total, "
+	    "message, pid, xact_start, updated_at) values ($1, $2, $3::int, "
+	    "$4::int, $5, $6::int, $7::timestamptz, now()) on conflict "
+	    "(import_id) do update set phase = excluded.phase, done = "
+	    "excluded.done, total = excluded.total, message = excluded.message, "
+	    "pid = excluded.pid, xact_start = excluded.xact_start, updated_at = "
+	    "now()",
+	[ST_IMPORT_DONE] =
+	    "update imports set status = 'done', document_id = $2, imported = "
+	    "$3::int, finished_at = now() where id = $1",
+	[ST_IMPORT_CUSTOMERS] =
+	    "select coalesce(json_agg(x order by x.id), '[]')::text from (select "
+	    "c.id, c.number, c.name, c.region, c.type_code as type, o.name as "
+	    "owner from customers c left join staff o on o.id = c.owner_id "
+	    "where c.import_id = $1 order by c.id limit $2::int offset $3::int) x",
+	/* n numbers at once: the answer is the last; first = last - n + 1. */
+	[ST_SEQ_RESERVE] =
+	    "insert into number_seq (name, day, seq) values ($1, current_date, "
+	    "$2::int) on conflict (name, day) do update set seq = number_seq.seq "
+	    "+ $2::int returning seq, to_char(current_date, 'YYYY-MM-DD')",
+	/* ------------------------------------- user-defined reports */
+	/*
+	 * An admin's report is for everyone; a manager's for the manager,
+	 * the people of the departments they head, directors and admins.
+	 */
+	[ST_REPORT_GET] =
+	    "select r.definition::text, r.version, r.owner_id, "
+	    "($3 in ('director', 'admin') or r.owner_id = $2::bigint or "
+	    "o.role = 'admin' or (o.role = 'manager' and exists (select 1 "
+	    "from staff v where v.id = $2::bigint and v.department_id in "
+	    "(select crm_managed_depts(r.owner_id))))), "
+	    "($3 = 'admin' or ($3 = 'manager' and r.owner_id = $2::bigint)) "
+	    "from reports r join staff o on o.id = r.owner_id where r.name = $1",
+	[ST_REPORT_LIST] =
+	    "select r.name, r.definition::text, r.version, ($2 = 'admin' or "
+	    "($2 = 'manager' and r.owner_id = $1::bigint)) from reports r "
+	    "join staff o on o.id = r.owner_id where $2 in ('director', "
+	    "'admin') or r.owner_id = $1::bigint or o.role = 'admin' or "
+	    "(o.role = 'manager' and exists (select 1 from staff v where "
+	    "v.id = $1::bigint and v.department_id in (select "
+	    "crm_managed_depts(r.owner_id)))) order by r.name",
+	[ST_REPORT_INSERT] =
+	    "insert into reports (name, definition, owner_id, updated_by) "
+	    "values ($1, $2::jsonb, $3, $3) on conflict (name) do nothing "
+	    "returning name",
+	[ST_REPORT_UPDATE] =
+	    "update reports set definition = $2::jsonb, version = version + 1, "
+	    "updated_at = now(), updated_by = $3 where name = $1 returning "
+	    "version",
 };
 
 struct db {
@@ -645,6 +782,8 @@ struct db {
 	int		 up;
 	struct timespec	 last_try;
 	char		 sqlstate[6];
+	uint64_t	 dyn[DB_DYN_MAX];	/* db_exec_dynamic: prepared */
+	size_t		 ndyn;		/* on this connection */
 };
 
 /* A handle; nothing is connected until db_ensure. */
@@ -681,6 +820,7 @@ db_drop(struct db *db)
 		PQfinish(db->conn);
 	db->conn = NULL;
 	db->up = 0;
+	db->ndyn = 0;
 }
 
 static int
@@ -842,6 +982,69 @@ db_exec_fmt(struct db *db, struct arena *a, enum stmt st, int n,
 		return res;
 	}
 	*err = db_fail(db, res, st);
+	PQclear(res);
+	return NULL;
+}
+
+/*
+ * See extern.h.  The one exception to "every statement in stmts[]": report
+ * statements compiled from whitelisted fragments (report.c).  Each text is
+ * prepared once per connection under a name made of its FNV-1a hash, with
+ * every parameter typed text; past DB_DYN_MAX texts they run unprepared.
+ */
+PGresult *
+db_exec_dynamic(struct db *db, struct arena *a, const char *sql, int n,
+    const char *const *params, enum crm_err *err)
+{
+	PGresult	*res;
+	Oid		 types[64];
+	char		 name[24];
+	uint64_t	 h = 1469598103934665603ULL;
+	const char	*p;
+	size_t		 i;
+	int		 found = 0;
+	ExecStatusType	 rs;
+
+	if (n < 0 || n > 64)
+		abort();
+	if (db_ensure(db) == -1) {
+		*err = ERR_UNAVAILABLE;
+		return NULL;
+	}
+	for (p = sql; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	for (i = 0; i < (size_t)n; i++)
+		types[i] = 25;	/* text */
+	snprintf(name, sizeof(name), "d%016llx", (unsigned long long)h);
+	for (i = 0; i < db->ndyn; i++)
+		if (db->dyn[i] == h)
+			found = 1;
+	if (!found && db->ndyn < DB_DYN_MAX) {
+		res = PQprepare(db->conn, name, sql, n, types);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			*err = db_fail(db, res, ST__MAX);
+			PQclear(res);
+			return NULL;
+		}
+		PQclear(res);
+		db->dyn[db->ndyn++] = h;
+		found = 1;
+	}
+	if (found)
+		res = PQexecPrepared(db->conn, name, n, params, NULL, NULL, 0);
+	else
+		res = PQexecParams(db->conn, sql, n, types, params, NULL, NULL,
+		    0);
+	rs = PQresultStatus(res);
+	if (rs == PGRES_TUPLES_OK || rs == PGRES_COMMAND_OK) {
+		if (arena_cleanup_add(a, db_clear, res) == -1) {
+			*err = ERR_INTERNAL;
+			return NULL;
+		}
+		*err = ERR_OK;
+		return res;
+	}
+	*err = db_fail(db, res, ST__MAX);
 	PQclear(res);
 	return NULL;
 }

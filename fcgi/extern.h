@@ -117,6 +117,7 @@ enum crm_err {
 	ERR_RULE,		/* 500-free: a rule failed; answered as 503 */
 	ERR_UNAVAILABLE,	/* 503: database down, try again */
 	ERR_INTERNAL,		/* 500: a bug; logged with details */
+	ERR_REPORT_INVALID,	/* 422: a report definition names the unknown */
 	ERR__MAX
 };
 
@@ -275,6 +276,12 @@ void		 rules_close(struct rules *);
 int		 rules_call(struct rules *, struct arena *, const char *name,
 		    const char *fn, const char *argjson, char **out,
 		    char **errmsg);
+/*
+ * The whole value rules/name.lua returns, as JSON text in the arena (a
+ * report definition): 0, or -1 with *errmsg as for rules_call.
+ */
+int		 rules_value(struct rules *, struct arena *, const char *name,
+		    char **out, char **errmsg);
 /* Load every rule file and run rules/tests; print problems; 0 when clean. */
 int		 rules_check(const char *dir, FILE *report);
 /* Re-check the files; last load error of a broken one, or NULL (/health). */
@@ -309,6 +316,8 @@ enum stmt {
 	ST_SESSION_PURGE,
 	ST_SESSION_HASHES_OF_USER,
 	ST_AUDIT,
+	ST_AUDIT_CHAIN_PAGE,
+	ST_AUDIT_CHAIN_HEAD,
 	ST_IDEM_LOCK,
 	ST_IDEM_GET,
 	ST_IDEM_PUT,
@@ -390,11 +399,33 @@ enum stmt {
 	ST_ADMIN_COUNT,
 	ST_STAFF_LIST_ALL,
 	ST_STAFF_DETAIL,
+	ST_FILE_TOKEN_OF,
+	ST_CUST_SET_LOGO,
 	ST_FILE_ID,
 	ST_TYPE_UPSERT,
 	ST_TYPE_DEACTIVATE_ALL,
 	ST_LIST_UPSERT,
 	ST_LIST_DEACTIVATE_ALL,
+	/* customer import and export (h_import.c, wf_import.c, h_export.c) */
+	ST_IMPORT_NEW,
+	ST_IMPORT_ROWS_PUT,
+	ST_IMPORT_ARCHIVE_DUPS,
+	ST_IMPORT_OWNERS,
+	ST_IMPORT_CHECKED,
+	ST_IMPORT_GET,
+	ST_IMPORT_LOCK,
+	ST_IMPORT_PENDING,
+	ST_IMPORT_DUPS_NOW,
+	ST_IMPORT_INSERT,
+	ST_IMPORT_PROGRESS,
+	ST_IMPORT_DONE,
+	ST_IMPORT_CUSTOMERS,
+	ST_SEQ_RESERVE,
+	/* user-defined reports (h_reports.c) */
+	ST_REPORT_GET,
+	ST_REPORT_LIST,
+	ST_REPORT_INSERT,
+	ST_REPORT_UPDATE,
 	ST__MAX
 };
 
@@ -421,6 +452,14 @@ PGresult	*db_exec(struct db *, struct arena *, enum stmt, int n,
 PGresult	*db_exec_fmt(struct db *, struct arena *, enum stmt, int n,
 		    const char *const *params, const int *lengths,
 		    const int *formats, int binary_result, enum crm_err *err);
+/*
+ * Run a statement that is not in stmts[]: only report.c's compiled report
+ * statements (built from whitelisted fragments, values as $n, every
+ * parameter text).  Prepared once per connection and text; as db_exec.
+ */
+#define DB_DYN_MAX 256
+PGresult	*db_exec_dynamic(struct db *, struct arena *, const char *sql,
+		    int n, const char *const *params, enum crm_err *err);
 #define DB_ARGS(...) \
 	(int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(char *)), \
 	(const char *const[]){ __VA_ARGS__ }
@@ -480,6 +519,12 @@ struct config {
 	const char	*origins;	/* CRM_ORIGINS: extra allowed Origins */
 	const char	*server_id;	/* CRM_SERVER_ID, default host:pid */
 	int		 job_interval;	/* CRM_JOB_INTERVAL seconds, 0 = no jobs */
+	const char	*map_tiles;	/* CRM_MAP_TILE_URL .../{z}/{x}/{y}.png */
+	const char	*map_attribution; /* CRM_MAP_ATTRIBUTION */
+	/* CRM_TEST_TXN_DELAY_MS: tests only (tests/load/txn-kill.test.mjs),
+	 * 0 = off: sleep up to this long inside every document transaction,
+	 * before it commits, so a SIGKILL can land inside it. */
+	int		 test_txn_delay_ms;
 };
 extern struct config cfg;
 /* Fill cfg from the environment (defaults for everything). */
@@ -611,6 +656,109 @@ int		 xlsx_write(struct buf *b, const char *sheet, size_t ncols,
 		    const char *const *header, size_t nrows,
 		    const char *const *cells);
 
+/* --------------------------------------------------------------- report.c */
+
+/*
+ * The report compiler (RPT-*, docs/rules.md "Reports").  A definition is
+ * checked against closed tables of sources, fields, measures and filters,
+ * and compiled into one parameterised statement whose parameters are:
+ * $1 reader id, $2 reader role, $3 language ("en"/"zh-CN"), $4 sort key
+ * ("key" or "-key"), $5 limit, $6 offset, then one text parameter per
+ * filter in enum rpfilter order (NULL = not applied).
+ */
+enum rpfilter {
+	RPF_FROM, RPF_TO, RPF_REGION, RPF_TYPE, RPF_DEPARTMENT, RPF_STAFF,
+	RPF_STATUS, RPF_STAGE, RPF_SOURCE, RPF_CUSTOMER, RPF_Q, RPF__MAX
+};
+#define RP_FILTER0	7		/* $n of the first filter */
+#define RP_NPARAMS	(RP_FILTER0 - 1 + RPF__MAX)
+#define REPORT_MAXCOLS	40
+enum rtype { RT_TEXT, RT_DATE, RT_DATETIME, RT_INT, RT_MONEY, RT__MAX };
+enum rmeasure { RM_NONE, RM_COUNT, RM_SUM, RM_MAX, RM_MIN, RM_SHARE, RM__MAX };
+
+struct rfield;
+struct rsource;
+struct rcol {
+	const char		*key;
+	const char		*label[LANG__MAX];
+	const struct rfield	*f;	/* NULL for count / share */
+	int			 measure;	/* enum rmeasure */
+	int			 month;	/* 1..12: a pivot column */
+	enum rtype		 type;
+	const char		*drill;	/* this column's drill report, or NULL */
+};
+/* A checked definition; strings live in the arena it was parsed into. */
+struct report {
+	const char		*name;
+	const char		*title[LANG__MAX];
+	int			 stat;	/* 0 query, 1 statistics */
+	int			 mine;	/* only the reader's own records */
+	unsigned		 roles;	/* bit i: roles salesperson, manager,
+					   director, admin may read it */
+	const struct rsource	*src;
+	struct rcol		 cols[REPORT_MAXCOLS];
+	size_t			 ncols;
+	int			 pivot;
+	int			 has[RPF__MAX];	/* declared filters */
+	const char		*defaults[RPF__MAX];
+	int			 forder[RPF__MAX];	/* as declared */
+	size_t			 nfilters;
+	const char		*sort;
+	const char		*chart;
+	const char		*category;
+	const char		*series;
+	const char		*orient;
+	const char		*values[REPORT_MAXCOLS];
+	size_t			 nvalues;
+	const char		*drill;
+};
+/* Why a definition was refused, in both languages, and the item at fault. */
+struct rerr {
+	char	 en[320];
+	char	 zh[320];
+	char	 field[64];
+};
+/* Where each column is in a result row of report_sql (-1: absent). */
+struct rlayout {
+	int		 sum[REPORT_MAXCOLS];
+	int		 disp[REPORT_MAXCOLS];
+	int		 raw[REPORT_MAXCOLS];
+	int		 link;
+	const char	*link_type;	/* "customer", "document" or NULL */
+	int		 rn;	/* the row's number on the page; NULL: none */
+};
+
+/* Check def (named name) into rp: 0, or -1 with e filled. */
+int		 report_parse(struct arena *, const char *name,
+		    struct json_t *def, struct report *rp, struct rerr *e);
+/* The statement of rp (in the arena), or NULL when it is too long. */
+char		*report_sql(struct arena *, const struct report *);
+void		 report_layout(const struct report *, struct rlayout *);
+int		 report_key_ok(const char *);
+int		 report_date_ok(const char *);	/* a real YYYY-MM-DD */
+int		 report_role_ok(const struct report *, const char *role);
+/* The filter a row value of column c drills with, or -1. */
+int		 report_col_filter(const struct rcol *);
+const char	*report_filter_name(int);
+int		 report_filter_by_name(const char *);	/* -1 when unknown */
+/* {"name","type","list","default"} of a filter for the page. */
+struct json_t	*report_filter_json(int, const char *def);
+const char	*report_type_name(enum rtype);
+/* A default (today, month_start, ..., me, or a literal) made concrete. */
+const char	*report_default(struct arena *, const char *def, long long me);
+/* GET /reports/sources: every source with its fields and filters. */
+struct json_t	*report_sources_json(enum lang);
+/* Sorted names of rules/reports/NAME.lua. */
+struct json_t	*report_builtin_names(const char *rules_dir);
+/* The table rules/reports/NAME.lua returns, or NULL with *err (arena). */
+struct json_t	*report_builtin_def(struct rules *, struct arena *,
+		    const char *name, char **err);
+/*
+ * Check every rules/reports file and rules/portal.lua, printing TAP lines
+ * numbered from *num + 1 (crmctl rules check); the number of failures.
+ */
+int		 report_check(const char *dir, FILE *out, int *num);
+
 /* ------------------------------------------- the worker and its requests */
 
 /* What a worker holds for its whole life (STYLE.md "Memory"). */
@@ -722,6 +870,15 @@ struct json_t	*session_user_json(const struct user *);
 void		 audit(struct ctx *, const char *action, const char *object,
 		    const char *object_id, struct json_t *detail);
 
+/* --------------------------------------------------------------- audit.c */
+
+/*
+ * Walk the audit log's hash chain and print one line to out: intact, or
+ * the first row altered or removed.  Returns 0 intact, 1 broken, -1 when
+ * the log cannot be read.
+ */
+int		 audit_verify(struct worker *, FILE *out);
+
 /* ------------------------------------------------------------------ wf.c */
 
 /* A document (单据) being submitted, decided or applied. */
@@ -790,6 +947,13 @@ enum crm_err	 wf_change_apply(struct ctx *, struct doc *);
 
 /* ------------------------------------------------------------- wf_field.c */
 
+/*
+ * The file a document's field names by its token: one the applicant
+ * uploaded (of that kind, unless NULL).  *id: its id text, NULL when the
+ * field is absent.  ERR_VALIDATION (field = key) otherwise.
+ */
+enum crm_err	 wf_doc_file(struct ctx *, struct doc *, const char *key,
+		    const char *kind, const char **id);
 enum crm_err	 wf_visit_check(struct ctx *, struct doc *);
 enum crm_err	 wf_visit_apply(struct ctx *, struct doc *);
 enum crm_err	 wf_deal_check(struct ctx *, struct doc *);
@@ -805,6 +969,17 @@ enum crm_err	 wf_count_new(struct ctx *, long long staff, int claim);
 
 enum crm_err	 wf_target_check(struct ctx *, struct doc *);
 enum crm_err	 wf_target_apply(struct ctx *, struct doc *);
+
+/* ------------------------------------------------------------ wf_import.c */
+
+/* customer_import: the pre-checked rows of an import, in one transaction. */
+enum crm_err	 wf_import_check(struct ctx *, struct doc *);
+enum crm_err	 wf_import_apply(struct ctx *, struct doc *);
+/* Run rules/FILE.lua FN on the arena a (chunk memory); NULL on error. */
+struct json_t	*import_rules(struct ctx *, struct arena *a, const char *file,
+		    const char *fn, struct json_t *args);
+/* {applicant: {id, role, login, department}} as rules see it. */
+struct json_t	*import_rule_ctx(struct ctx *);
 
 /* ----------------------------------------------------------------- pool.c */
 
@@ -875,5 +1050,18 @@ void	 h_roles_assign(struct ctx *);
 void	 h_staff_list(struct ctx *);
 void	 h_notifications(struct ctx *);
 void	 h_notifications_read(struct ctx *);
+void	 h_reports_list(struct ctx *);
+void	 h_report_get(struct ctx *);
+void	 h_report_export(struct ctx *);
+void	 h_report_definition(struct ctx *);
+void	 h_report_sources(struct ctx *);
+void	 h_reports_new(struct ctx *);
+void	 h_report_update(struct ctx *);
+void	 h_portal(struct ctx *);
+void	 h_import_template(struct ctx *);
+void	 h_import_upload(struct ctx *);
+void	 h_import_get(struct ctx *);
+void	 h_import_customers(struct ctx *);
+void	 h_export_customers(struct ctx *);
 
 #endif /* CRM_EXTERN_H */

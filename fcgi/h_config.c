@@ -1,7 +1,7 @@
 /*
  * h_config.c: what the web client needs to draw forms and the menu: the
  * configurable lists and the customer-type tree (rules/lists.lua) and the
- * menu for the user's role (rules/menu.lua).  Both come straight from the
+ * menu for the user's role (rules/menu.lua), and the map's tile server.  Both come straight from the
  * rules, so an admin's edit shows on the next request.
  */
 #include <jansson.h>
@@ -30,6 +30,10 @@ h_config(struct ctx *c)
 		}
 		json_object_set(all, keys[i], v);
 	}
+	/* The map's tile server is the deployment's (docs/deployment.md). */
+	json_object_set_new(all, "map", json_pack("{s:s?, s:s?}", "tile_url",
+	    cfg.map_tiles, "attribution", cfg.map_tiles ? cfg.map_attribution :
+	    NULL));
 	reply_json(c, 200, all);
 }
 

@@ -83,6 +83,8 @@ static const struct {
 	[ERR_INTERNAL] = { "internal", 500,
 	    { "服务器内部错误，已记录。",
 	      "Internal server error; it has been logged." } },
+	[ERR_REPORT_INVALID] = { "report_invalid", 422,
+	    { "报表定义有误。", "The report definition is not valid." } },
 };
 
 /* The message for e in language l (static storage). */

@@ -9,6 +9,9 @@
  * key reused for something else.
  */
 #include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
 
 #include "extern.h"
 
@@ -81,6 +84,11 @@ idem_commit(struct ctx *c)
 {
 	enum crm_err	 e;
 
+	/* Tests only: widen the window in which a killed worker leaves an
+	 * open transaction behind (its effects written, nothing committed). */
+	if (cfg.test_txn_delay_ms > 0)
+		usleep((useconds_t)randombytes_uniform(
+		    (uint32_t)cfg.test_txn_delay_ms + 1) * 1000);
 	if (db_exec(c->w->db, c->a, ST_IDEM_PUT, DB_ARGS(
 	    arena_printf(c->a, "%lld", c->user->id), c->req.idempotency_key,
 	    request_hash(c), arena_printf(c->a, "%d", c->rep.status),

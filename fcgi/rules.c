@@ -358,14 +358,16 @@ pattern_set_end(const char *p, size_t pl, size_t i)
  * An upper bound on the steps Lua's backtracking matcher may take: each
  * of the q quantifiers (*, +, -) can try every length, so a subject of n
  * bytes costs about C(n + q, q) per start position (measured here:
- * "a*a*b" over 2000 'a's takes 10 s; the bound says 4e9 steps).
+ * "a*a*b" over 2000 'a's takes 10 s; the bound says 4e9 steps).  Each
+ * '?' doubles it (match the item or skip it): "a?" repeated 100 times
+ * before 100 'a's is 2^100 tries (found by tests/fuzz/fuzz_rules).
  */
 static double
 pattern_cost(const char *p, size_t pl, size_t n, int anchored)
 {
 	double	 cost;
 	size_t	 i = 0;
-	int	 q = 0, k, single;
+	int	 q = 0, opt = 0, k, single;
 
 	if (anchored && pl > 0 && p[0] == '^')
 		i = 1;
@@ -391,12 +393,16 @@ pattern_cost(const char *p, size_t pl, size_t n, int anchored)
 		    (p[i] == '*' || p[i] == '+' || p[i] == '-')) {
 			q++;
 			i++;
-		} else if (single && i < pl && p[i] == '?')
+		} else if (single && i < pl && p[i] == '?') {
+			opt++;
 			i++;
+		}
 	}
 	cost = anchored ? 1.0 : (double)n + 1.0;
 	for (k = 1; k <= q && cost <= RULES_PATTERN_MAX; k++)
 		cost = cost * ((double)n + k) / k;
+	for (k = 0; k < opt && cost <= RULES_PATTERN_MAX; k++)
+		cost *= 2;
 	return cost;
 }
 
@@ -2143,6 +2149,41 @@ done:
 	return rc;
 }
 
+/* See extern.h: rules_call without an entry, for data files (reports). */
+int
+rules_value(struct rules *r, struct arena *a, const char *name, char **out,
+    char **errmsg)
+{
+	static char	 oom[] = "rules: out of memory";
+	struct callctx	 c;
+	char		 err[RULES_ERR_MAX + 64], why[RULES_ERR_MAX];
+	int		 rc = -1;
+
+	*out = *errmsg = NULL;
+	err[0] = '\0';
+	if (!name_ok(name)) {
+		snprintf(err, sizeof(err), "rules: bad rule name");
+		goto done;
+	}
+	c.r = r;
+	c.name = name;
+	c.fn = NULL;
+	c.args = NULL;
+	if (call_run(r, &c, why, sizeof(why)) == 0) {
+		if ((*out = encode_result(r, a, why, sizeof(why))) != NULL)
+			rc = 0;
+		else
+			snprintf(err, sizeof(err), "rules/%s.lua: %s", name,
+			    why);
+	} else
+		snprintf(err, sizeof(err), "%s", why);
+	call_end(r);
+done:
+	if (rc == -1 && (*errmsg = arena_strdup(a, err)) == NULL)
+		*errmsg = oom;
+	return rc;
+}
+
 /* ------------------------------------------------------- rules check */
 
 struct names {
@@ -2408,6 +2449,8 @@ rules_check(const char *dir, FILE *report)
 		}
 		names_free(&tests);
 	}
+	/* Report definitions and the portal (report.c). */
+	fails += report_check(dir, report, &num);
 	fprintf(report, "1..%d\n", num);
 	if (fails)
 		fprintf(report, "# %d of %d failed\n", fails, num);

@@ -116,7 +116,7 @@ write_reply(struct ctx *c, FCGX_Stream *out)
 		FCGX_PutStr(r->body.data, (int)blen, out);
 }
 
-/* 1 when the request is an upload (POST /api/v1/files). */
+/* 1 when the request is an upload (POST /api/v1/files or /api/v1/imports). */
 static int
 upload_path(char *const *envp)
 {
@@ -129,7 +129,8 @@ upload_path(char *const *envp)
 			method = *envp + 15;
 	}
 	return uri != NULL && method != NULL && strcmp(method, "POST") == 0 &&
-	    strcmp(uri, "/api/v1/files") == 0;
+	    (strcmp(uri, "/api/v1/files") == 0 ||
+	    strcmp(uri, "/api/v1/imports") == 0);
 }
 
 static void

@@ -30,6 +30,7 @@ static const struct wf_kind kinds[] = {
 	{ "payment", wf_payment_check, wf_payment_apply },
 	{ "daily_report", wf_daily_check, wf_daily_apply },
 	{ "target", wf_target_check, wf_target_apply },
+	{ "customer_import", wf_import_check, wf_import_apply },
 };
 
 /* See extern.h. */
@@ -288,6 +289,30 @@ trim_strings(json_t *data)
 		    e != json_string_value(v) + json_string_length(v))
 			json_string_setn(v, s, (size_t)(e - s));
 	}
+}
+
+/* See extern.h. */
+enum crm_err
+wf_doc_file(struct ctx *c, struct doc *d, const char *key, const char *kind,
+    const char **id)
+{
+	PGresult	*res;
+	enum crm_err	 e;
+	const char	*tok = json_string_value(json_object_get(d->data, key));
+
+	*id = NULL;
+	if (tok == NULL)
+		return ERR_OK;
+	res = db_exec(c->w->db, c->a, ST_FILE_META, DB_ARGS(tok), &e);
+	if (res == NULL)
+		return e;
+	if (PQntuples(res) != 1 || db_getll(res, 0, 5) != d->applicant_id ||
+	    (kind != NULL && strcmp(db_get(res, 0, 1), kind) != 0))
+		return ctx_fail(c, ERR_VALIDATION, key, ctx_text(c,
+		    "附件不存在，请重新上传。",
+		    "The attachment was not found; upload it again."));
+	*id = db_get(res, 0, 0);
+	return ERR_OK;
 }
 
 /* See extern.h. */

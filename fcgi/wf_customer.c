@@ -121,8 +121,13 @@ wf_customer_new_check(struct ctx *c, struct doc *d)
 {
 	const char	*norm = normalize(c, sdata(d, "name"));
 
+	const char	*fid;
+	enum crm_err	 e;
+
 	if (norm == NULL)
 		return ctx_fail(c, ERR_VALIDATION, "name", NULL);
+	if ((e = wf_doc_file(c, d, "logo", "logo", &fid)) != ERR_OK)
+		return e;
 	return check_duplicate(c, norm, 0);
 }
 
@@ -154,7 +159,7 @@ static enum crm_err owner_room(struct ctx *, long long, int);
 enum crm_err
 wf_customer_new_apply(struct ctx *c, struct doc *d)
 {
-	const char	*norm, *number, *uid;
+	const char	*norm, *number, *uid, *logo;
 	PGresult	*res;
 	enum crm_err	 e;
 	char		*extra;
@@ -186,6 +191,11 @@ wf_customer_new_apply(struct ctx *c, struct doc *d)
 		return e;
 	}
 	d->customer_id = db_getll(res, 0, 0);
+	if ((e = wf_doc_file(c, d, "logo", "logo", &logo)) != ERR_OK)
+		return e;
+	if (logo != NULL && db_exec(c->w->db, c->a, ST_CUST_SET_LOGO, DB_ARGS(
+	    id_str(c, d->customer_id), logo), &e) == NULL)
+		return e;
 	if (json_object_get(d->data, "share_with") != NULL &&
 	    db_exec(c->w->db, c->a, ST_SHARE_ADD, DB_ARGS(
 	    id_str(c, d->customer_id),
@@ -412,7 +422,8 @@ change_name_check(struct ctx *c, struct doc *d)
 	if ((name = sdata(d, "name")) == NULL)
 		return ERR_OK;
 	if ((norm = normalize(c, name)) == NULL)
-		return ctx_fail(c, ERR_VALIDATION, "name", NULL);
+		return ctx_fail(c, ERR_VALIDATION, "name", ctx_text(c,
+		    "客户名称不能为空。", "The customer name cannot be empty."));
 	return check_duplicate(c, norm, d->customer_id);
 }
 
@@ -431,6 +442,7 @@ wf_change_check(struct ctx *c, struct doc *d)
 	long long	 owner;
 	int		 shared = 0;
 	size_t		 i;
+	const char	*fid;
 
 	d->customer_id = json_integer_value(json_object_get(d->data,
 	    "customer_id"));
@@ -466,6 +478,8 @@ wf_change_check(struct ctx *c, struct doc *d)
 		if (PQntuples(res) != 1)
 			return ctx_fail(c, ERR_FORBIDDEN, "customer_id", NULL);
 	}
+	if ((e = wf_doc_file(c, d, "logo", "logo", &fid)) != ERR_OK)
+		return e;
 	return change_name_check(c, d);
 }
 
@@ -502,6 +516,39 @@ change_owner(struct ctx *c, struct doc *d, long long to, long long from)
 	return ERR_OK;
 }
 
+/*
+ * A new logo or storefront photo: the file's id goes into changes (the
+ * update sets logo_file), the history keeps the tokens, which is how the
+ * pages fetch the pictures.
+ */
+static enum crm_err
+change_logo(struct ctx *c, struct doc *d, json_t *row, json_t *changes)
+{
+	PGresult	*res;
+	enum crm_err	 e;
+	const char	*fid, *before = NULL;
+	json_t		*old = json_object_get(row, "logo_file");
+
+	if ((e = wf_doc_file(c, d, "logo", "logo", &fid)) != ERR_OK ||
+	    fid == NULL)
+		return e;
+	if (json_is_integer(old)) {
+		if (json_integer_value(old) == strtoll(fid, NULL, 10))
+			return ERR_OK;
+		res = db_exec(c->w->db, c->a, ST_FILE_TOKEN_OF, DB_ARGS(
+		    id_str(c, json_integer_value(old))), &e);
+		if (res == NULL)
+			return e;
+		before = PQntuples(res) == 1 ? db_get(res, 0, 0) : NULL;
+	}
+	json_object_set_new(changes, "logo_file", json_string(fid));
+	if (db_exec(c->w->db, c->a, ST_CHANGE_LOG, DB_ARGS(id_str(c,
+	    d->customer_id), id_str(c, d->id), "logo", before, sdata(d, "logo"),
+	    id_str(c, c->user->id)), &e) == NULL)
+		return e;
+	return ERR_OK;
+}
+
 /* See extern.h. */
 enum crm_err
 wf_change_apply(struct ctx *c, struct doc *d)
@@ -532,6 +579,12 @@ wf_change_apply(struct ctx *c, struct doc *d)
 	for (i = 0; i < sizeof(base_fields) / sizeof(base_fields[0]); i++) {
 		if ((v = json_object_get(d->data, base_fields[i])) == NULL)
 			continue;
+		/* An emptied field is cleared (NULL), except the name. */
+		if (json_is_string(v) && *json_string_value(v) == '\0') {
+			if (strcmp(base_fields[i], "name") == 0)
+				continue;
+			v = json_null();
+		}
 		col = strcmp(base_fields[i], "type") == 0 ? "type_code" :
 		    base_fields[i];
 		before = scalar_text(c, json_object_get(row, col));
@@ -563,6 +616,8 @@ wf_change_apply(struct ctx *c, struct doc *d)
 		    before, after, uid), &e) == NULL)
 			return e;
 	}
+	if ((e = change_logo(c, d, row, changes)) != ERR_OK)
+		return e;
 	if (json_object_get(changes, "name") != NULL &&
 	    (norm = normalize(c, sdata(d, "name"))) == NULL)
 		return ctx_fail(c, ERR_VALIDATION, "name", NULL);

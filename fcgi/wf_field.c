@@ -156,6 +156,18 @@ parse_iso(const char *s, time_t *t, long *offset)
 	return 0;
 }
 
+/* "2026-11-27T04:05:06Z" for epoch seconds t. */
+static const char *
+iso_utc(struct ctx *c, time_t t)
+{
+	struct tm	 tm;
+	char		 iso[40];
+
+	gmtime_r(&t, &tm);
+	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return arena_strdup(c->a, iso);
+}
+
 /*
  * Check a scanned token: a valid signature under an unrevoked key, for
  * this customer and its current code version.  0, or a ctx_fail.
@@ -275,8 +287,8 @@ wf_visit_check(struct ctx *c, struct doc *d)
 	}
 	/* Keep what apply needs with the document's data. */
 	json_object_set(d->data, "verdict", verdict);
-	json_object_set_new(d->data, "captured_at", json_string(arena_printf(
-	    c->a, "%lld", (long long)captured)));
+	json_object_set_new(d->data, "captured_at", json_string(iso_utc(c,
+	    captured)));
 	json_object_set_new(d->data, "arrived_at", json_integer(now));
 	return ERR_OK;
 }
@@ -291,16 +303,17 @@ wf_visit_apply(struct ctx *c, struct doc *d)
 	const char	*photo = sdata(d, "photo"), *captured, *day;
 	char		*vtext;
 	time_t		 t;
+	long		 offset;
 	struct tm	 tm;
-	char		 iso[40], daybuf[16];
+	char		 daybuf[16];
 
-	t = (time_t)strtoll(sdata(d, "captured_at") ? sdata(d, "captured_at") :
-	    "0", NULL, 10);
-	gmtime_r(&t, &tm);
-	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* Check kept it as UTC text; documents of older versions as epoch. */
+	captured = sdata(d, "captured_at");
+	if (captured == NULL || parse_iso(captured, &t, &offset) == -1)
+		t = (time_t)strtoll(captured ? captured : "0", NULL, 10);
+	captured = iso_utc(c, t);
 	localtime_r(&t, &tm);
 	strftime(daybuf, sizeof(daybuf), "%Y-%m-%d", &tm);
-	captured = arena_strdup(c->a, iso);
 	day = arena_strdup(c->a, daybuf);
 	if (photo != NULL) {
 		file = db_exec(c->w->db, c->a, ST_FILE_META, DB_ARGS(photo), &e);
@@ -334,28 +347,6 @@ wf_visit_apply(struct ctx *c, struct doc *d)
 
 /* ---------------------------------------------------------- deal, payment */
 
-/* A contract file, when given, must be one of the applicant's uploads. */
-static enum crm_err
-check_file(struct ctx *c, struct doc *d, const char *key, const char **id)
-{
-	PGresult	*res;
-	enum crm_err	 e;
-	const char	*tok = sdata(d, key);
-
-	*id = NULL;
-	if (tok == NULL)
-		return ERR_OK;
-	res = db_exec(c->w->db, c->a, ST_FILE_META, DB_ARGS(tok), &e);
-	if (res == NULL)
-		return e;
-	if (PQntuples(res) != 1 || db_getll(res, 0, 5) != d->applicant_id)
-		return ctx_fail(c, ERR_VALIDATION, key, ctx_text(c,
-		    "附件不存在，请重新上传。",
-		    "The attachment was not found; upload it again."));
-	*id = db_get(res, 0, 0);
-	return ERR_OK;
-}
-
 /* See extern.h. */
 enum crm_err
 wf_deal_check(struct ctx *c, struct doc *d)
@@ -365,7 +356,7 @@ wf_deal_check(struct ctx *c, struct doc *d)
 
 	if ((e = own_customer(c, d)) != ERR_OK)
 		return e;
-	return check_file(c, d, "contract", &fid);
+	return wf_doc_file(c, d, "contract", NULL, &fid);
 }
 
 /* See extern.h. */
@@ -379,7 +370,7 @@ wf_deal_apply(struct ctx *c, struct doc *d)
 
 	d->customer_id = json_integer_value(json_object_get(d->data,
 	    "customer_id"));
-	if ((e = check_file(c, d, "contract", &fid)) != ERR_OK)
+	if ((e = wf_doc_file(c, d, "contract", NULL, &fid)) != ERR_OK)
 		return e;
 	if ((rule = rules_json(c, "deal", "status_after_deal", NULL)) == NULL)
 		return ctx_fail(c, ERR_RULE, NULL, NULL);

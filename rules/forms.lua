@@ -6,7 +6,8 @@
 -- A field: { key = "name", type = ..., required = true/false, max = n, zh = "...", en = "..." }
 -- Types: text, textarea, phone, number (min, max), select (options = a list of
 -- rules/lists.lua, or a list of {code, zh, en}), tree (options = "customer_types"),
--- staff (a colleague's id), staff_multi, customer (a customer's id), customer_multi, bool.
+-- staff (a colleague's id), staff_multi, customer (a customer's id), customer_multi, bool,
+-- file (the token of an upload; kind = "photo", "contract" or "logo" says which uploads fit).
 --
 -- To add a field to the customer form (PLT-FIELDS), add a line with extra = true to
 -- customer_fields below: the value is kept in the customer's extra fields, shown on the
@@ -29,6 +30,7 @@ local customer_fields = {
 	{ key = "share_with", type = "staff_multi", zh = "共享给", en = "Share with" },
 	{ key = "lat", type = "number", min = -90, max = 90, zh = "纬度", en = "Latitude" },
 	{ key = "lng", type = "number", min = -180, max = 180, zh = "经度", en = "Longitude" },
+	{ key = "logo", type = "file", kind = "logo", zh = "门头照片或标志", en = "Storefront photo or logo" },
 	-- Fields added by the administrator (kept in the customer's extra fields):
 	{ key = "website", type = "text", max = 200, extra = true, zh = "网址", en = "Website" },
 }
@@ -106,6 +108,20 @@ M.customer_change = {
 			return { { field = "reason", zh = "没有要变更的内容。", en = "Nothing to change." } }
 		end
 	end,
+}
+
+-- 客户导入 An import of historical customers (rules/import.lua checks each row of the
+-- file with the new-customer form above). mode: all = only when every row is fine;
+-- good_only = the rows without problems. import_id is checked by the server.
+M.customer_import = {
+	zh = "客户导入", en = "Customer import",
+	fields = {
+		{ key = "import_id", type = "import", required = true, zh = "导入文件", en = "Imported file" },
+		{ key = "mode", type = "select", required = true, zh = "导入方式", en = "What to import", options = {
+			{ code = "all", zh = "全部行（有问题时不导入）", en = "All rows (nothing when any row has a problem)" },
+			{ code = "good_only", zh = "只导入没有问题的行", en = "The good rows only" },
+		} },
+	},
 }
 
 M.visit = {

@@ -26,6 +26,15 @@ function M.customer_change(doc, ctx)
 	return {}
 end
 
+-- Imports of historical customers (客户导入): an admin's import applies at once;
+-- anyone else's (managers, directors) waits for an admin.
+function M.customer_import(doc, ctx)
+	if ctx.applicant.role == "admin" then
+		return {}
+	end
+	return { { approver = "role", role = "admin" } }
+end
+
 -- Visits, payments and daily reports are recorded at once.
 function M.visit(doc, ctx) return {} end
 function M.payment(doc, ctx) return {} end

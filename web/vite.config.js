@@ -44,6 +44,7 @@ export default defineConfig({
           if (!id.includes('node_modules')) return undefined
           if (id.includes('element-plus') || id.includes('@element-plus')) return 'element-plus'
           if (id.includes('/node_modules/leaflet/')) return 'leaflet' // only with the map
+          if (/\/node_modules\/(echarts|zrender)\//.test(id)) return 'echarts' // only with a chart
           return 'vendor'
         }
       }

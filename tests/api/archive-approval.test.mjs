@@ -212,6 +212,24 @@ test('a manager\'s info change is applied at once; outside their department it i
   assert.equal((await detail(s1, sc.id)).json.customer.status, 'interested')
 })
 
+test('an info change empties an optional field: stored as none, the history keeps what it was; an emptied name is refused', async () => {
+  const m1 = await open('manager1')
+  const own = await newCustomer(m1, `清空字段${tag()}有限公司`, { stage: 'needs' })
+  const bad = await change(m1, own.id, { stage: '', name: '' })
+  assert.equal(bad.status, 422, bad.text)
+  assert.equal(errorOf(bad).field, 'name')
+  assert.match(errorOf(bad).message, /客户名称不能为空/)
+  const r = await change(m1, own.id, { stage: '' })
+  assert.equal(r.status, 201, r.text)
+  const cust = (await detail(m1, own.id)).json.customer
+  assert.equal(cust.stage, null)
+  assert.match(cust.name, /^清空字段/)
+  const tl = (await timeline(m1, own.id)).json.items
+  const st = tl.find((x) => x.type === 'change' && x.field === 'stage')
+  assert.equal(st.before, 'needs')
+  assert.equal(st.after, null)
+})
+
 test('share scope through an info change: approved, the colleague sees it, the history keeps before/after', async () => {
   const s1 = await open('sales1')
   const s3 = await open('sales3')

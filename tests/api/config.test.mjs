@@ -43,6 +43,13 @@ async function config(s = sales) {
   return r.json
 }
 
+test('GET /api/v1/config: no map tile server unless the deployment sets one', async () => {
+  // The test stack sets no CRM_MAP_TILE_URL; tests/e2e/field-media.test.mjs restarts
+  // crmd with one and sees the map drawn.
+  const c = await config()
+  assert.deepEqual(c.map, { tile_url: null, attribution: null })
+})
+
 test('GET /api/v1/config: the lists as {code, zh, en} and the customer-type tree', async () => {
   const c = await config()
   for (const key of ['regions', 'sources', 'stages', 'statuses']) {

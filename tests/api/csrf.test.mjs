@@ -4,7 +4,11 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 
-import { api, login, logout, cookieFrom, errorOf, ORIGIN, PASSWORD } from './lib.mjs'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+
+import { api, login, logout, cookieFrom, errorOf, ORIGIN, PASSWORD, REPO } from './lib.mjs'
+import { sql } from './archive-lib.mjs'
 
 let s, other
 before(async () => {
@@ -115,4 +119,71 @@ test('login from a foreign Origin: 403, no cookie; from the site: 200', async ()
   })
   assert.equal(ok.status, 200, ok.text)
   await logout({ cookie: cookieFrom(ok.headers), csrf: ok.json.csrf_token })
+})
+
+// Every state-changing route, read from fcgi/router.c when the test runs (so
+// routes added later are covered without touching this file), refused four
+// ways: no token, another session's token, a foreign Origin with the right
+// token, and GET instead of the route's method.  Nothing in the database
+// changes (a fingerprint of every table but sessions, before and after).
+const ROUTES = (() => {
+  const src = readFileSync(path.join(REPO, 'fcgi', 'router.c'), 'utf8')
+  const out = []
+  const re = /\[(R_\w+)\]\s*=\s*\{\s*"([A-Z]+)",\s*"([^"]+)",\s*([A-Z_0-9|\s]+?),\s*\w+\s*,?\s*\}/g
+  for (let m; (m = re.exec(src)); ) out.push({ name: m[1], method: m[2], path: m[3], flags: m[4].split('|').map((f) => f.trim()) })
+  return out
+})()
+const concrete = (p) => p.replace(/\*/g, '1')
+const matches = (pattern, p) => new RegExp('^' + pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]+') + '$').test(p)
+
+async function fingerprint() {
+  const tables = (await sql("select tablename from pg_tables where schemaname = 'public' and tablename <> 'sessions' order by 1")).map((r) => r[0])
+  const parts = tables.map((t) => `select '${t}', count(*), md5(coalesce(string_agg(x::text, ',' order by x::text), '')) from "${t}" x`)
+  return (await sql(parts.join(' union all '))).map((r) => r.join(':')).join('\n')
+}
+
+test('the route table is read: it lists the state-changing routes this suite knows exist', () => {
+  const changing = ROUTES.filter((r) => r.method !== 'GET' && r.method !== 'HEAD')
+  assert.ok(ROUTES.some((r) => r.name === 'R_QR_IMAGE'), 'R_QR_IMAGE parsed')
+  for (const n of ['R_SESSION_NEW', 'R_SESSION_DELETE', 'R_ME_PASSWORD', 'R_DOCS_NEW', 'R_DOCS_DECIDE', 'R_FILES_UPLOAD', 'R_STAFF_UPDATE', 'R_ROLES_ASSIGN']) {
+    assert.ok(changing.some((r) => r.name === n), `${n} parsed as state-changing`)
+  }
+  const enumLen = /enum route \{([\s\S]*?)\};/.exec(readFileSync(path.join(REPO, 'fcgi', 'router.c'), 'utf8'))[1].replace(/\/\*[\s\S]*?\*\//g, '').match(/\bR_\w+/g).filter((x) => x !== 'R__MAX').length
+  assert.equal(ROUTES.length, enumLen, 'every enum route has a parsed table entry')
+})
+
+test('CSRF four ways on every state-changing route of fcgi/router.c: 403 (GET: 404/405) and no change', async (t) => {
+  const admin = await login('admin')
+  const other = await login('sales6')
+  const changing = ROUTES.filter((r) => r.method !== 'GET' && r.method !== 'HEAD')
+  const before = await fingerprint()
+  const bad = []
+  const body = {}
+  for (const r of changing) {
+    const p = concrete(r.path)
+    const nocsrf = r.flags.includes('RF_NOCSRF')
+    const ways = []
+    if (!nocsrf) {
+      ways.push(['no token', api(r.method, p, { cookie: admin.cookie, body })])
+      ways.push(["another session's token", api(r.method, p, { cookie: admin.cookie, csrf: other.csrf, body })])
+    }
+    ways.push(['foreign Origin', api(r.method, p, { cookie: admin.cookie, csrf: admin.csrf, body, headers: { origin: 'http://evil.example' } })])
+    for (const [way, pr] of ways) {
+      const res = await pr
+      if (res.status !== 403 || res.json?.error?.code !== 'csrf') bad.push(`${r.method} ${r.path} (${way}): ${res.status} ${res.text.slice(0, 120)}`)
+    }
+    // GET instead: refused unless a read route answers at that path.
+    const g = await api('GET', p, { cookie: admin.cookie, csrf: admin.csrf })
+    const readable = ROUTES.some((x) => x.method === 'GET' && matches(x.path, p))
+    if (!readable && g.status !== 405 && g.status !== 404 && g.status !== 403) bad.push(`GET ${p} instead of ${r.method}: ${g.status}`)
+    if (g.status >= 500) bad.push(`GET ${p}: ${g.status}`)
+  }
+  t.diagnostic(`${changing.length} state-changing routes: ${changing.map((r) => `${r.method} ${r.path}`).join(', ')}`)
+  assert.deepEqual(bad, [])
+  assert.equal(await fingerprint(), before, 'nothing in the database changed')
+  // The same session still works with its own token (the refusals were the checks).
+  const ok = await api('PUT', '/api/v1/me/lang', { cookie: admin.cookie, csrf: admin.csrf, body: { lang: 'zh-CN' } })
+  assert.equal(ok.status, 200, ok.text)
+  await logout(admin)
+  await logout(other)
 })

@@ -293,8 +293,8 @@ export async function health() {
 // bypassing nginx, to test crmd's own checks on what nginx would normalise.
 // params: {NAME: value}; stdin: a Buffer or string.  Returns {status,
 // headers, body, json}.  Record layout: FastCGI 1.0 sections 3.3, 5.1, 6.
-export function fcgi(params, stdin = '', timeoutMs = 10000) {
-  const port = Number(process.env.CRM_FCGI_PORT || 9001)
+// port: another app server (CRM_SERVERS=2: CRM_FCGI_PORT + 1).
+export function fcgi(params, stdin = '', timeoutMs = 10000, port = Number(process.env.CRM_FCGI_PORT || 9001)) {
   const record = (type, content) => {
     const out = []
     let off = 0

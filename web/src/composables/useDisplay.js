@@ -73,6 +73,12 @@ export function useDisplay() {
       case 'customer':
       case 'customer_multi':
         return (Array.isArray(value) ? value : [value]).map((id) => `#${id}`).join('、')
+      case 'datetime':
+        return formatDateTime(value) || String(value)
+      case 'date':
+        return String(value) // a calendar day as typed (no time zone to apply)
+      case 'money':
+        return formatMoney(value, locale.value)
       default:
         return String(value)
     }

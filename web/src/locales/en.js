@@ -15,7 +15,9 @@ export default {
     cancel: 'Cancel',
     refresh: 'Refresh',
     yes: 'Yes',
-    no: 'No'
+    no: 'No',
+    picture: 'Picture',
+    openFile: 'Open the file'
   },
   login: {
     title: 'Log in',

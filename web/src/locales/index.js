@@ -10,6 +10,10 @@ import fieldZh from './field.zh-CN.js'
 import fieldEn from './field.en.js'
 import orgZh from './org.zh-CN.js'
 import orgEn from './org.en.js'
+import importZh from './import.zh-CN.js'
+import importEn from './import.en.js'
+import reportsZh from './reports.zh-CN.js'
+import reportsEn from './reports.en.js'
 
 export const LANGS = ['zh-CN', 'en']
 const STORAGE_KEY = 'crm.lang'
@@ -45,6 +49,10 @@ i18n.global.mergeLocaleMessage('zh-CN', fieldZh) // field work (issue 4)
 i18n.global.mergeLocaleMessage('en', fieldEn)
 i18n.global.mergeLocaleMessage('zh-CN', orgZh) // staff and targets (issue 5)
 i18n.global.mergeLocaleMessage('en', orgEn)
+i18n.global.mergeLocaleMessage('zh-CN', importZh) // customer import and export (issue 7)
+i18n.global.mergeLocaleMessage('en', importEn)
+i18n.global.mergeLocaleMessage('zh-CN', reportsZh) // portal and reports (issue 6)
+i18n.global.mergeLocaleMessage('en', reportsEn)
 
 // currentLang returns the UI language now in force.
 export function currentLang() {

@@ -15,7 +15,9 @@ export default {
     cancel: '取消',
     refresh: '刷新',
     yes: '是',
-    no: '否'
+    no: '否',
+    picture: '图片',
+    openFile: '打开文件'
   },
   login: {
     title: '登录',

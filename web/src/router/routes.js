@@ -3,6 +3,8 @@
 // "page not found" otherwise; later releases add their routes above it.
 import { fieldRoutes } from './routes-field'
 import { orgRoutes } from './routes-org'
+import { importRoutes } from './routes-import'
+import { reportRoutes } from './routes-reports'
 
 const CustomerList = () => import('@/views/customers/CustomerList.vue')
 
@@ -60,6 +62,8 @@ export const routes = [
       },
       ...fieldRoutes,
       ...orgRoutes,
+      ...importRoutes,
+      ...reportRoutes,
       {
         path: ':pathMatch(.*)*',
         name: 'menu-page',

@@ -22,6 +22,7 @@ export const useConfigStore = defineStore('config', {
     stages: [],
     statuses: [],
     customerTypes: [], // [{code, zh, en, children}]
+    map: { tile_url: null, attribution: null }, // the deployment's tile server (CUS-MAP)
     loaded: false
   }),
   getters: {
@@ -52,6 +53,7 @@ export const useConfigStore = defineStore('config', {
           .then((data) => {
             for (const list of LISTS) this[list] = Array.isArray(data[list]) ? data[list] : []
             this.customerTypes = Array.isArray(data.customer_types) ? data.customer_types : []
+            if (data.map && typeof data.map === 'object') this.map = data.map
             this.loaded = true
           })
           .catch(() => {})

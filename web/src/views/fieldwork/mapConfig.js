@@ -1,7 +1,17 @@
-// The map tile server (CUS-MAP), set when the web is built:
-//   VITE_MAP_TILE_URL=/tiles/{z}/{x}/{y}.png VITE_MAP_TILE_ATTRIBUTION='© ...' npm run build
-// Default: none. Without it no map and no tile is ever requested (the CSP allows images
-// from this site only, so a tile server must be served under it, e.g. proxied by nginx),
-// and the customer page shows the coordinates instead; everything else works the same.
-export const MAP_TILE_URL = import.meta.env.VITE_MAP_TILE_URL || ''
-export const MAP_ATTRIBUTION = import.meta.env.VITE_MAP_TILE_ATTRIBUTION || ''
+// The map tile server (CUS-MAP) comes from the server's configuration (GET /config "map",
+// set by the deployment with CRM_MAP_TILE_URL and CRM_MAP_ATTRIBUTION; docs/deployment.md).
+// None by default: then no map and no tile is ever requested, the customer's place is
+// shown as coordinates. A tile server on another site is added to the CSP by
+// scripts/stack; one served under this site (proxied by nginx) needs nothing more.
+import { computed } from 'vue'
+import { useConfigStore } from '@/stores/config'
+
+// useMapConfig() -> {tileUrl, attribution} as computed refs ('' when none).
+export function useMapConfig() {
+  const config = useConfigStore()
+  config.load()
+  return {
+    tileUrl: computed(() => config.map?.tile_url || ''),
+    attribution: computed(() => config.map?.attribution || '')
+  }
+}

@@ -1,0 +1,28 @@
+-- 本月区域拜访统计 Visits by region this month (RPT-S3)
+--
+-- A report definition (docs/rules.md "Reports"): the source it reads, its
+-- columns, the filters a reader may set (with defaults), the chart and where a
+-- click drills to. Copy a built-in report from the report builder page to
+-- change it without touching this file.
+
+return {
+	title = { zh = "本月区域拜访统计", en = "Visits by region this month" },
+	kind = "stat",
+	source = "visits",
+	roles = { "manager", "director", "admin" },
+	filters = {
+		{ name = "from", default = "month_start" },
+		{ name = "to", default = "month_end" },
+		{ name = "type" },
+		{ name = "department" },
+		{ name = "staff" },
+	},
+	columns = {
+		{ key = "region", field = "region" },
+		{ key = "visits", measure = "count", zh = "拜访次数", en = "Visits" },
+		{ key = "last_visit", measure = "max", field = "visit_date", zh = "最近拜访日期", en = "Last visit" },
+	},
+	sort = "-visits",
+	chart = { type = "bar", category = "region", values = { "visits" } },
+	drill = { report = "q03_visits" },
+}

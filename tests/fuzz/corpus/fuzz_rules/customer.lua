@@ -1,0 +1,42 @@
+-- 客户名称查重 How customer names are compared for duplicates.
+--
+-- Two names are the same customer when they are equal after:
+--   1. removing all spaces (half-width and full-width),
+--   2. turning full-width letters, digits and signs into half-width (ＡＢＣ１２３ -> ABC123),
+--   3. ignoring upper/lower case,
+--   4. removing one of the company-form suffixes below from the end.
+-- So "华为技术有限公司", "华为技术 有限公司" and "华为技术" are the same customer.
+-- Edit the list to change what counts as the same name. (Names already in the archive keep
+-- the folding they were saved with.)
+
+local suffixes = {
+	"股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司",
+	"co.,ltd.", "co.,ltd", "co.ltd.", "co.ltd", "ltd.", "ltd", "inc.", "inc",
+}
+
+local M = {}
+
+-- The folded form of a name, as stored in customers.name_norm.
+function M.normalize(name)
+	local out = {}
+	for _, c in utf8.codes(name) do
+		if c == 0x3000 or c == 0x20 or c == 0x09 or c == 0x0A or c == 0x0D then
+			-- spaces are dropped
+		elseif c >= 0xFF01 and c <= 0xFF5E then
+			out[#out + 1] = utf8.char(c - 0xFEE0)
+		else
+			out[#out + 1] = utf8.char(c)
+		end
+	end
+	local s = string.lower(table.concat(out))
+	for _, suffix in ipairs(suffixes) do
+		local n = #suffix
+		if #s > n and string.sub(s, -n) == suffix then
+			s = string.sub(s, 1, -n - 1)
+			break
+		end
+	end
+	return s
+end
+
+return M

@@ -1,0 +1,2 @@
+local b = crm.require("circular_b")
+return { b = b }

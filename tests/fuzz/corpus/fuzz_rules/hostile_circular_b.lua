@@ -1,0 +1,2 @@
+local a = crm.require("circular_a")
+return { a = a }

@@ -1,0 +1,3 @@
+local M = {}
+function M.f() while true do end end
+return M

@@ -1,0 +1,5 @@
+return {
+	run = function()
+		while true do end
+	end,
+}

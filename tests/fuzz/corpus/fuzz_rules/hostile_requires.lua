@@ -1,0 +1,4 @@
+local good = crm.require("good")
+return {
+	twice = function(x) return good.add(x, x) end,
+}
