@@ -39,9 +39,10 @@ struct cache {
 };
 
 /*
- * The families of cached copies (sessions, unread counts): removed after
- * a failure.  A new family of copies must be listed here.  SCAN inside the
- * script: one round trip, the keys of one family at a time.
+ * The families of cached copies (sessions, unread counts, report answers,
+ * not the report generation "rpt:gen", which must only grow): removed
+ * after a failure.  A new family of copies must be listed here.  SCAN
+ * inside the script: one round trip, the keys of one family at a time.
  */
 static const char forget_lua[] =
     "local n = 0 "
@@ -55,7 +56,7 @@ static const char forget_lua[] =
     "end "
     "return n";
 static const char *const forget_argv[] = { "EVAL", forget_lua, "0",
-    "sess:*", "unread:*" };
+    "sess:*", "unread:*", "rpt:*:*" };
 
 /* A handle; connects lazily. */
 struct cache *

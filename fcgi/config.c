@@ -95,6 +95,9 @@ config_load(void)
 	cfg.job_interval = (int)env_long("CRM_JOB_INTERVAL", 300, 0, 86400);
 	cfg.map_tiles = map_tiles(env_str("CRM_MAP_TILE_URL", NULL));
 	cfg.map_attribution = env_str("CRM_MAP_ATTRIBUTION", NULL);
+	/* Seconds a cached report answer lives (report.c); 0: no cache. */
+	cfg.report_cache_ttl = (int)env_long("CRM_REPORT_CACHE_TTL", 60, 0,
+	    86400);
 	cfg.test_txn_delay_ms = (int)env_long("CRM_TEST_TXN_DELAY_MS", 0, 0,
 	    5000);
 	if (cfg.test_txn_delay_ms > 0)

@@ -572,7 +572,9 @@ cmd_pool(int argc, char *argv[])
 		else
 			usage();
 	}
-	if ((e = pool_run(&c, date, dry, &out)) != ERR_OK) {
+	e = pool_run(&c, date, dry, &out);
+	ctx_stale_flush(&c);
+	if (e != ERR_OK) {
 		fprintf(stderr, "crmctl: pool %s: %s\n", argv[0],
 		    c.errfield ? "bad date (use YYYY-MM-DD)" :
 		    crm_strerror(e, LANG_EN));

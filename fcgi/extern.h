@@ -521,6 +521,7 @@ struct config {
 	int		 job_interval;	/* CRM_JOB_INTERVAL seconds, 0 = no jobs */
 	const char	*map_tiles;	/* CRM_MAP_TILE_URL .../{z}/{x}/{y}.png */
 	const char	*map_attribution; /* CRM_MAP_ATTRIBUTION */
+	int		 report_cache_ttl; /* CRM_REPORT_CACHE_TTL s, 0 = off */
 	/* CRM_TEST_TXN_DELAY_MS: tests only (tests/load/txn-kill.test.mjs),
 	 * 0 = off: sleep up to this long inside every document transaction,
 	 * before it commits, so a SIGKILL can land inside it. */
@@ -758,6 +759,12 @@ struct json_t	*report_builtin_def(struct rules *, struct arena *,
  * numbered from *num + 1 (crmctl rules check); the number of failures.
  */
 int		 report_check(const char *dir, FILE *out, int *num);
+/*
+ * The report result cache (Redis): the current generation (NULL when Redis
+ * is away: do not cache), and its bump after any committed change.
+ */
+const char	*report_cache_gen(struct cache *, struct arena *);
+void		 report_cache_bump(struct cache *, struct arena *);
 
 /* ------------------------------------------- the worker and its requests */
 
@@ -791,6 +798,7 @@ struct reply {
 };
 
 #define CTX_MAXARGS 4
+#define CTX_MAXSTALE 16
 
 struct ctx {
 	struct worker	*w;
@@ -806,6 +814,9 @@ struct ctx {
 	const char	*errfield;	/* set by ctx_fail for the answer */
 	const char	*errmsg;
 	struct json_t	*errextra;	/* merged into the error object */
+	/* Cached keys to drop again once the transaction committed. */
+	const char	*stale[CTX_MAXSTALE];
+	size_t		 nstale;
 };
 
 /*
@@ -926,6 +937,13 @@ struct json_t	*wf_doc_json(struct ctx *, long long id);
 /* Call rules/file.lua fn with the JSON array args (stolen); NULL on error. */
 struct json_t	*rules_json(struct ctx *, const char *file, const char *fn,
 		    struct json_t *args);
+/*
+ * Drop a cached copy (Redis key) that the request's transaction makes old:
+ * now, and again by ctx_stale_flush once the transaction committed, so a
+ * read between the two cannot cache the old value for long.
+ */
+void		 ctx_stale(struct ctx *, const char *key);
+void		 ctx_stale_flush(struct ctx *);
 /* Insert a notification for staff (kind todo, reminder, result). */
 void		 notify(struct ctx *, long long staff_id, const char *kind,
 		    long long document_id, long long customer_id,

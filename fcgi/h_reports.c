@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hiredis/hiredis.h>
 #include <jansson.h>
 #include <sodium.h>
 
@@ -448,6 +449,19 @@ cell(const PGresult *res, int row, int col, enum rtype t)
 	return json_string(v);
 }
 
+/* Store the answer just built under key for cfg.report_cache_ttl seconds. */
+static void
+cache_put(struct ctx *c, const char *key)
+{
+	const char	*ttl = arena_printf(c->a, "%d", cfg.report_cache_ttl);
+	const char	*argv[5] = { "SET", key, buf_cstr(&c->rep.body), "EX",
+			    ttl };
+	size_t		 lens[5] = { 3, strlen(key), c->rep.body.len, 2,
+			    strlen(ttl) };
+
+	(void)cache_cmd(c->w->cache, c->a, 5, argv, lens);
+}
+
 /* GET /api/v1/reports/{name} */
 void
 h_report_get(struct ctx *c)
@@ -461,6 +475,8 @@ h_report_get(struct ctx *c)
 	json_t		*out, *fl, *params, *cols, *rows, *row, *sums, *dr;
 	json_t		*base = NULL, *chart, *vals;
 	const struct report *rp;
+	const char	*gen, *key = NULL;
+	redisReply	*cr;
 	int		 dhas[RPF__MAX], drill, i, fi, n;
 	size_t		 k;
 
@@ -471,6 +487,23 @@ h_report_get(struct ctx *c)
 	rp = &l.rp;
 	if (params_or_reply(c, rp, &r, 0) == -1)
 		return;
+	/* The generation is read before the query (report.c). */
+	if ((gen = report_cache_gen(c->w->cache, c->a)) != NULL) {
+		key = arena_printf(c->a, "rpt:%s:%lld:%s:%s:%016llx:%016llx",
+		    gen, c->user->id, i18n_name(c->lang), rp->name,
+		    (unsigned long long)l.hash, (unsigned long long)fnv(
+		    c->req.query_raw ? c->req.query_raw : ""));
+		if ((cr = cache_cmdv(c->w->cache, c->a, 2,
+		    (const char *[]){ "GET", key })) != NULL &&
+		    cr->type == REDIS_REPLY_STRING) {
+			c->rep.status = 200;
+			c->rep.ctype = "application/json; charset=utf-8";
+			c->rep.body.len = 0;
+			buf_write(&c->rep.body, cr->str, cr->len);
+			reply_header(c, "X-Report-Cache: hit");
+			return;
+		}
+	}
 	if ((res = execute_or_reply(c, &l, &r)) == NULL)
 		return;
 	report_layout(rp, &lay);
@@ -556,6 +589,8 @@ h_report_get(struct ctx *c)
 	    "drill", rp->stat ? drill_json(c, rp, &r) : json_null(),
 	    "sums", sums, "exportable", !is_sales(c));
 	reply_json(c, 200, out);
+	if (key != NULL && c->rep.status == 200 && c->rep.body.len < 512 * 1024)
+		cache_put(c, key);
 }
 
 /* GET /api/v1/reports/{name}/export: every row as .xlsx (not salespeople). */
@@ -624,6 +659,9 @@ h_report_export(struct ctx *c)
 	reply_header(c, "Content-Disposition: attachment; "
 	    "filename=\"%s.xlsx\"", l.rp.name);
 	reply_header(c, "X-Export-Rows: %zu", nrows);
+	/* More rows than one export holds: say how many there were. */
+	if (n > 0 && db_getll(res, 0, 0) > (long long)nrows)
+		reply_header(c, "X-Export-Total: %lld", db_getll(res, 0, 0));
 }
 
 /* GET /api/v1/reports: what this reader may open. */
@@ -732,6 +770,7 @@ body_def_or_reply(struct ctx *c, const char *name)
 	json_t		*def;
 	const char	*k;
 	json_t		*v;
+	size_t		 i;
 
 	json_object_foreach(c->body, k, v)
 		if (strcmp(k, "definition") != 0) {
@@ -752,11 +791,27 @@ body_def_or_reply(struct ctx *c, const char *name)
 		    LANG_EN ? why.en : why.zh);
 		return NULL;
 	}
-	/* The statement must build, and defaults must be usable. */
+	/* The statement must build. */
 	if (report_sql(c->a, &rp) == NULL) {
 		reply_errmsg(c, ERR_REPORT_INVALID, "columns", ctx_text(c,
 		    "报表过于复杂。", "The report is too complex."));
 		return NULL;
+	}
+	/* Drill targets must be reports this writer can open. */
+	for (i = 0; i <= rp.ncols; i++) {
+		const char *t = i == rp.ncols ? rp.drill : rp.cols[i].drill;
+		struct loaded tl;
+		enum crm_err e;
+
+		if (t == NULL || strcmp(t, name) == 0)
+			continue;
+		if (load(c, t, &tl, &e, &why) == -1) {
+			reply_errmsg(c, ERR_REPORT_INVALID, "drill", CTX_PRINTF(c,
+			    "报表 %s：drill 中有未知的报表 \"%s\"",
+			    "report %s: unknown report \"%s\" in drill", name,
+			    t));
+			return NULL;
+		}
 	}
 	return def;
 }
@@ -864,6 +919,7 @@ h_portal(struct ctx *c)
 	json_int_t	 span;
 	size_t		 i;
 
+	/* Owned by the request arena (rules_json). */
 	items = rules_json(c, "portal", c->user->role, NULL);
 	out = json_array();
 	json_array_foreach(items, i, it) {
@@ -874,6 +930,5 @@ h_portal(struct ctx *c)
 		json_array_append_new(out, json_pack("{s:s, s:I}", "report",
 		    name, "span", span == 12 ? (json_int_t)12 : 24));
 	}
-	json_decref(items);
 	reply_json(c, 200, json_pack("{s:o}", "items", out));
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <hiredis/hiredis.h>
 #include <jansson.h>
 
 #include "extern.h"
@@ -801,7 +802,8 @@ report_parse(struct arena *a, const char *name, json_t *def,
 			if (strcmp(k, topkeys[i]) == 0)
 				break;
 		if (i == sizeof(topkeys) / sizeof(*topkeys))
-			return rerr(e, name, k, "unknown item \"%s\"",
+			return rerr(e, name, report_key_ok(k) ? k :
+			    "definition", "unknown item \"%s\"",
 			    "未知的项 \"%s\"", k);
 	}
 	rp->title[LANG_ZH] = rp->title[LANG_EN] = rp->name;
@@ -943,8 +945,10 @@ put_filter(struct buf *b, const struct rsource *s, int fi)
 		    "source", n);
 		break;
 	case RPF_TYPE:
-		buf_printf(b, " and ($%d::text is null or c.type_code in "
-		    "(select crm_type_subtree($%d)))", n, n);
+		/* A type and its subtypes; "=code" that type alone (drills). */
+		buf_printf(b, " and ($%d::text is null or case when left($%d, 1) "
+		    "= '=' then c.type_code = substr($%d, 2) else c.type_code in "
+		    "(select crm_type_subtree($%d)) end)", n, n, n, n);
 		break;
 	case RPF_DEPARTMENT:
 		buf_printf(b, " and ($%d::text is null or %s in (select st.id "
@@ -1167,9 +1171,21 @@ report_sql(struct arena *a, const struct report *rp)
 		buf_puts(&b, ", ");
 		put_display(&b, &rp->cols[i]);
 	}
-	for (i = 0; i < rp->ncols; i++)
-		if (has_raw(&rp->cols[i]))
+	for (i = 0; i < rp->ncols; i++) {
+		if (!has_raw(&rp->cols[i]))
+			continue;
+		/*
+		 * A row of a type that has subtypes drills to that type alone
+		 * ("=code"), so the list holds exactly the rows counted.
+		 */
+		if (rp->cols[i].f->ref == REF_TYPE)
+			buf_printf(&b, ", case when exists (select 1 from "
+			    "customer_types ch where ch.parent_code = p.\"%s\") "
+			    "then '=' || p.\"%s\" else p.\"%s\" end",
+			    rp->cols[i].key, rp->cols[i].key, rp->cols[i].key);
+		else
 			buf_printf(&b, ", p.\"%s\"::text", rp->cols[i].key);
+	}
 	if (!rp->stat && s->link != NULL)
 		buf_puts(&b, ", p._lid::text");
 	buf_puts(&b, ", p._rn::text from t left join p on true order by p._rn");
@@ -1528,4 +1544,55 @@ next:
 	arena_free(&a);
 	rules_close(r);
 	return fails;
+}
+
+/* ------------------------------------------------------ result cache */
+
+/*
+ * Report answers are cached in Redis under the current generation
+ * (REPORT_GEN_KEY).  Every successful state-changing request bumps it
+ * after its transaction committed (router.c), and so does each run of the
+ * pool job (server.c): a reader reads the generation BEFORE it queries, so
+ * what it stores under an old generation is never served once the bump is
+ * visible.  Writes that bypass both (crmctl, SQL by hand) are seen after
+ * CRM_REPORT_CACHE_TTL seconds (cfg) at most.  Redis away: no cache.
+ */
+#define REPORT_GEN_KEY	"rpt:gen"
+
+/* See extern.h. */
+void
+report_cache_bump(struct cache *cache, struct arena *a)
+{
+	const char	*argv[2] = { "INCR", REPORT_GEN_KEY };
+
+	if (cache == NULL || cache_cmdv(cache, a, 2, argv) == NULL)
+		log_warn("report cache: generation not bumped (Redis away); "
+		    "cached reports expire within %d s", cfg.report_cache_ttl);
+}
+
+/* See extern.h. */
+const char *
+report_cache_gen(struct cache *cache, struct arena *a)
+{
+	const char	*get[2] = { "GET", REPORT_GEN_KEY };
+	redisReply	*r;
+
+	if (cache == NULL || cfg.report_cache_ttl == 0 ||
+	    (r = cache_cmdv(cache, a, 2, get)) == NULL)
+		return NULL;
+	if (r->type == REDIS_REPLY_STRING)
+		return arena_strndup(a, r->str, r->len);
+	/* First use, or Redis lost its data: start at a random number, so
+	 * no entry written under an earlier life of the counter matches. */
+	{
+		const char *set[4] = { "SET", REPORT_GEN_KEY, NULL, "NX" };
+
+		set[2] = arena_printf(a, "%ld%06ld", (long)time(NULL),
+		    (long)(random() % 1000000));
+		(void)cache_cmdv(cache, a, 4, set);
+	}
+	if ((r = cache_cmdv(cache, a, 2, get)) == NULL ||
+	    r->type != REDIS_REPLY_STRING)
+		return NULL;
+	return arena_strndup(a, r->str, r->len);
 }

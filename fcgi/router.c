@@ -303,4 +303,10 @@ router_dispatch(struct ctx *c)
 		}
 	}
 	r->fn(c);
+	/* Its transaction has ended: drop what it made old once more. */
+	ctx_stale_flush(c);
+	/* A change that succeeded (and committed) makes cached reports old. */
+	if (!is_safe_method(c->req.method) && c->rep.status >= 200 &&
+	    c->rep.status < 300 && c->user != NULL)
+		report_cache_bump(c->w->cache, c->a);
 }

@@ -294,9 +294,13 @@ jobs_main(void)
 		if (w.rules == NULL)
 			worker_open_rules(&w);
 		e = pool_run(&c, NULL, 0, &out);
+		ctx_stale_flush(&c);	/* warnings sent: unread counts */
 		if (e != ERR_OK)
 			log_warn("jobs: pool: %s", crm_errcode(e));
 		else {
+			/* Owners changed: cached reports are old (report.c). */
+			if (json_array_size(json_object_get(out, "returned")) > 0)
+				report_cache_bump(w.cache, &w.a);
 			if (json_is_true(json_object_get(out, "ran")))
 				log_info("jobs: pool: %zu returned, %zu warned",
 				    json_array_size(json_object_get(out,

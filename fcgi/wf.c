@@ -107,7 +107,6 @@ notify(struct ctx *c, long long staff_id, const char *kind, long long doc,
 {
 	enum crm_err	 e;
 	char		*d = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
-	const char	*redis_argv[2];
 
 	json_decref(detail);
 	(void)db_exec(c->w->db, c->a, ST_NOTIFY, DB_ARGS(
@@ -117,9 +116,36 @@ notify(struct ctx *c, long long staff_id, const char *kind, long long doc,
 	    d ? d : "{}"), &e);
 	free(d);
 	/* The unread count is cached; PostgreSQL rebuilds it when missing. */
-	redis_argv[0] = "DEL";
-	redis_argv[1] = arena_printf(c->a, "unread:%lld", staff_id);
-	(void)cache_cmdv(c->w->cache, c->a, 2, redis_argv);
+	ctx_stale(c, arena_printf(c->a, "unread:%lld", staff_id));
+}
+
+/* See extern.h. */
+void
+ctx_stale(struct ctx *c, const char *key)
+{
+	const char	*argv[2] = { "DEL", key };
+	size_t		 i;
+
+	(void)cache_cmdv(c->w->cache, c->a, 2, argv);
+	for (i = 0; i < c->nstale; i++)
+		if (strcmp(c->stale[i], key) == 0)
+			return;
+	if (c->nstale < CTX_MAXSTALE)
+		c->stale[c->nstale++] = key;
+}
+
+/* See extern.h. */
+void
+ctx_stale_flush(struct ctx *c)
+{
+	const char	*argv[2] = { "DEL", NULL };
+	size_t		 i;
+
+	for (i = 0; i < c->nstale; i++) {
+		argv[1] = c->stale[i];
+		(void)cache_cmdv(c->w->cache, c->a, 2, argv);
+	}
+	c->nstale = 0;
 }
 
 /* The applicant context rules see: {applicant: {id, role, department}}. */
@@ -448,12 +474,7 @@ wf_decide(struct ctx *c, long long id, const char *action,
 	if (db_exec(c->w->db, c->a, ST_NOTIFY_READ_DOC, DB_ARGS(
 	    arena_printf(c->a, "%lld", c->user->id), sid), &e) == NULL)
 		return e;
-	{
-		const char *del[2] = { "DEL", arena_printf(c->a, "unread:%lld",
-		    c->user->id) };
-
-		(void)cache_cmdv(c->w->cache, c->a, 2, del);
-	}
+	ctx_stale(c, arena_printf(c->a, "unread:%lld", c->user->id));
 
 	if (strcmp(action, "approve") == 0) {
 		if (db_exec(c->w->db, c->a, ST_STEP_DECIDE, DB_ARGS(sid,
