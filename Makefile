@@ -56,9 +56,12 @@ unit: $(UNITS:%=$(B)/%)
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Ifcgi \
 	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(shell pkg-config --cflags $(PKGS))
 FUZZ_SRC = fcgi/arena.c fcgi/buf.c fcgi/log.c fcgi/i18n.c fcgi/http.c fcgi/json.c fcgi/img.c fcgi/csv.c fcgi/xlsx.c
-# Harnesses that need more of the core: FUZZ_EXTRA_<harness>.
+# Harnesses that need more of the core: FUZZ_EXTRA_<harness>.  The rule
+# loader reaches most of the core (rules_check -> report.c -> cache.c ...),
+# so its harness links all of it.
 FUZZ_EXTRA_fuzz_qrtoken = fcgi/qr.c
-FUZZ_EXTRA_fuzz_rules = fcgi/rules.c fcgi/report.c
+FUZZ_EXTRA_fuzz_rules = $(filter-out $(FUZZ_SRC),$(CORE:%=fcgi/%.c))
+FUZZ_EXTRA_fuzz_report = $(filter-out $(FUZZ_SRC),$(CORE:%=fcgi/%.c))
 .SECONDEXPANSION:
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) fcgi/extern.h $$(FUZZ_EXTRA_$$*)
 	mkdir -p $(B)/fuzz

@@ -14,7 +14,8 @@ import { api, login, logout, crmctl, uniqueLogin, RULES_DIR, PASSWORD } from './
 
 export const PG_PORT = process.env.CRM_PG_PORT || '5433'
 export const RULES = path.resolve(process.env.CRM_RULES_DIR || RULES_DIR)
-export const CUSTOMER_NUMBER = /^C\d{8}-\d{4}$/
+// {seq:4} pads to 4 digits; a day with more than 9,999 customers (imports) gets more.
+export const CUSTOMER_NUMBER = /^C\d{8}-\d{4,}$/
 export const HAN = /[\u4e00-\u9fff]/
 
 // A short tag no earlier run used (names and keys must not collide when the

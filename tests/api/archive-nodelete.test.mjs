@@ -1,6 +1,7 @@
-// No delete and no export (PLT-NODELETE): the API has no method that deletes
-// a customer or a document, nor an export; every attempt is refused and the
-// customer is still there.  The archive changes only through documents.
+// No delete, and no export for salespeople (PLT-NODELETE): the API has no method
+// that deletes a customer or a document; the exports (customers, reports) refuse
+// salespeople; every attempt is refused and the customer is still there.  The
+// archive changes only through documents.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 
@@ -71,7 +72,7 @@ test('nobody deletes through the API, whatever the role; documents cannot be del
   assert.equal(errorOf(k).field, 'kind')
 })
 
-test('a salesperson has no export: no export route, lists are JSON pages of at most 100 rows', async () => {
+test('a salesperson has no export: the exports refuse them, lists are JSON pages of at most 100 rows', async () => {
   const s = await open('sales1')
   for (const path of [
     '/api/v1/customers/export',
@@ -82,6 +83,12 @@ test('a salesperson has no export: no export route, lists are JSON pages of at m
   ]) {
     const r = await api('GET', path, { cookie: s.cookie })
     assert.equal(r.status, 404, `${path}: ${r.status} ${r.text.slice(0, 200)}`)
+  }
+  // The real exports (managers, directors, admin) refuse a salesperson.
+  for (const path of ['/api/v1/exports/customers', '/api/v1/reports/q09_customers/export']) {
+    const r = await api('GET', path, { cookie: s.cookie })
+    assert.equal(r.status, 403, `${path}: ${r.status} ${r.text.slice(0, 200)}`)
+    assert.equal(r.headers.get('content-disposition'), null)
   }
   const csv = await api('GET', '/api/v1/customers?view=mine&format=csv', { cookie: s.cookie, headers: { accept: 'text/csv' } })
   assert.equal(csv.status, 200)

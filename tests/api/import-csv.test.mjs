@@ -127,6 +127,9 @@ test('bad rows are each reported with row and column; duplicates inside the file
     assert.match(p[0].message, msg)
   }
   assert.deepEqual(imp.counts, { total: 7, invalid: 4, unknown_owner: 1, duplicate_in_file: 1, duplicate_in_archive: 1 })
+  // Someone else's upload is not there for a salesperson (the same answer as a missing one).
+  assert.equal((await api('GET', `/api/v1/imports/${imp.id}`, { cookie: sales.cookie })).status, 404)
+  assert.equal((await api('GET', `/api/v1/imports/${imp.id}/customers`, { cookie: sales.cookie })).status, 404)
 
   // "All rows" is refused while any row is bad; nothing is written.
   const all = await submitImport(admin, imp.id, 'all')

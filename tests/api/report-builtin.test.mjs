@@ -39,6 +39,8 @@ before(async () => {
   ids.c2 = (await newCustomer(A, `报表乙${t}贸易有限公司`, { region: 'nc', type: 'gov_agency', source: 'website', stage: 'proposal', status: 'potential' })).id
   ids.c3 = (await newCustomer(A, `报表丙${t}物流有限公司`, { region: 'ec', type: 'enterprise_small', source: 'referral', stage: 'initial', status: 'potential' })).id
   ids.cb = (await newCustomer(B, `报表丁${t}食品有限公司`, { region: 'sc', type: 'partner_agent', source: 'trade_show' })).id
+  // A parent type (with subtypes) and no status: drills must stay exact.
+  ids.cp = (await newCustomer(B, `报表戊${t}集团有限公司`, { region: 'ec', type: 'enterprise', source: 'other' })).id
   ids.pool = (await poolIds(1))[0]
   await ok(await submit(A, 'customer_claim', { customer_id: ids.pool }), 'claim')
   await ok(await submit(A, 'visit', visitData(ids.c1)), 'visit c1')
@@ -314,6 +316,26 @@ describe('drill-through', () => {
       const { params, list } = await drill(D, piv, row, month)
       assert.equal(params.from, `${today.slice(0, 7)}-01`)
       assert.equal(list.total, row[month], `${row.region} ${month}`)
+    }
+  })
+
+  test('rows of a parent type and of "no status" drill to exactly their customers', async () => {
+    const types = await report(D, 's14_customers_type', { staff: ids.B })
+    const parent = types.rows.find((r) => r._drill.type === '=enterprise')
+    assert.ok(parent, JSON.stringify(types.rows.map((r) => r._drill)))
+    for (const row of types.rows) {
+      const { list } = await drill(D, types, row, 'customers')
+      assert.equal(list.total, row.customers, `type ${row.type}`)
+    }
+    // The type filter without "=" still takes the subtypes.
+    const subtree = await report(D, 'q09_customers', { staff: ids.B, type: 'enterprise' })
+    assert.equal(subtree.total, await sqlInt(`select count(*) from customers where owner_id = ${ids.B} and type_code in (select crm_type_subtree('enterprise'))`))
+    const statuses = await report(D, 's15_customers_status', { staff: ids.B })
+    const none = statuses.rows.find((r) => r._drill.status === '-')
+    assert.ok(none && none.status === null, 'customers without a status form a row')
+    for (const row of statuses.rows) {
+      const { list } = await drill(D, statuses, row, 'customers')
+      assert.equal(list.total, row.customers, `status ${row.status}`)
     }
   })
 

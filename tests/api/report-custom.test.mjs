@@ -11,12 +11,14 @@ import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 
 import { api, errorOf, REPO } from './lib.mjs'
-import { closeAll, newCustomer, open, RULES, sqlInt, tag } from './archive-lib.mjs'
-import { fieldPerson } from './field-lib.mjs'
+import { closeAll, newCustomer, open, RULES, sql, sqlInt, submit, tag } from './archive-lib.mjs'
+import { fieldPerson, visitData } from './field-lib.mjs'
+import { sheetRows } from './import-lib.mjs'
 import { report, reportRes, sameAsSql } from './report-lib.mjs'
 
-let admin, M1, M2, S, D, P
+let admin, M1, M2, S, D, P, pc
 const t = tag(6)
+const hostile = `=HYPERLINK("http://evil.example/${t}","报表")`
 
 function post(s, definition) {
   return api('POST', '/api/v1/reports', { cookie: s.cookie, csrf: s.csrf, body: { definition } })
@@ -49,9 +51,10 @@ before(async () => {
   D = await open('director')
   S = await open('sales1')
   P = await fieldPerson('rpc')
-  await newCustomer(P, `自定义报表甲${t}有限公司`, { region: 'ec' })
+  pc = (await newCustomer(P, `自定义报表甲${t}有限公司`, { region: 'ec' })).id
   await newCustomer(P, `自定义报表乙${t}有限公司`, { region: 'ec' })
   await newCustomer(P, `自定义报表丙${t}有限公司`, { region: 'cc', type: 'gov_agency' })
+  await newCustomer(P, hostile, { region: 'nc' })
 })
 
 after(closeAll)
@@ -65,7 +68,7 @@ describe('user-defined reports', () => {
     const rep = await report(D, name, { staff: P.user.id })
     assert.equal(rep.custom, true)
     await sameAsSql(rep, `select (select name_zh from list_items where list = 'region' and code = region), count(*)::text, sum(visit_count)::text from customers where owner_id = ${P.user.id} group by region`, ['region', 'n', 'visits'])
-    assert.deepEqual(rep.rows.map((x) => x.n), [1, 2])
+    assert.deepEqual(rep.rows.map((x) => x.n), [1, 2, 1])
     // Its drill lands on the customers behind the figure.
     const row = rep.rows.find((x) => x.n === 2)
     const list = await report(D, 'q09_customers', { ...row._drill, ...rep.drill.by.n })
@@ -91,7 +94,7 @@ describe('user-defined reports', () => {
     assert.equal((await post(admin, def)).status, 201)
     const rep = await report(D, def.name, { staff: P.user.id })
     assert.deepEqual(rep.columns.map((c) => c.key), ['name', 'type', 'status', 'region', 'owner', 'phone'])
-    assert.equal(rep.total, 3)
+    assert.equal(rep.total, 4)
     assert.ok(rep.rows.every((r) => r._link.type === 'customer'))
   })
 
@@ -113,7 +116,8 @@ describe('user-defined reports', () => {
       [(d) => { d.filters.push({ name: 'staff' }) }, 'filters'],
       [(d) => { d.chart.values = ['zz'] }, 'chart'],
       [(d) => { d.columns[0].key = 'x"; drop table staff; --' }, 'columns'],
-      [(d) => { d.sql = 'select 1' }, 'sql']
+      [(d) => { d.sql = 'select 1' }, 'sql'],
+      [(d) => { d.drill = { report: 'q99_none' } }, 'drill']
     ]) {
       const d = perRegion(`c_bad2_${t}`)
       mutate(d)
@@ -125,6 +129,27 @@ describe('user-defined reports', () => {
     assert.equal((await api('GET', '/api/v1/reports', { cookie: D.cookie })).status, 200)
     assert.equal((await reportRes(D, 's06_business_per_staff')).status, 200)
     assert.equal(await sqlInt('select count(*) from staff') > 0, true)
+  })
+
+  test('a stored report that stopped compiling answers 422 alone, and can be mended', async () => {
+    const name = `c_mend_${t}`
+    assert.equal((await post(admin, perRegion(name))).status, 201)
+    assert.equal((await reportRes(D, name)).status, 200)
+    // Broken behind the API's back (as an edit of the compiler's tables would).
+    await sql(`update reports set definition = jsonb_set(definition, '{columns,2,field}', '"amountt"') where name = '${name}'`)
+    const r = await reportRes(D, name)
+    assert.equal(r.status, 422)
+    assert.equal(errorOf(r).code, 'report_invalid')
+    assert.match(errorOf(r).message, new RegExp(`${name}.*amountt`))
+    const list = await api('GET', '/api/v1/reports', { cookie: D.cookie })
+    assert.equal(list.status, 200)
+    assert.ok(!list.json.reports.some((x) => x.name === name), 'left out of the list')
+    assert.equal((await reportRes(D, 's13_customers_stage')).status, 200)
+    const def = await api('GET', `/api/v1/reports/${name}/definition`, { cookie: admin.cookie })
+    assert.equal(def.status, 200, 'the broken definition can still be read')
+    def.json.definition.columns[2].field = 'visit_count'
+    assert.equal((await put(admin, name, def.json.definition)).status, 200)
+    assert.equal((await reportRes(D, name)).status, 200)
   })
 
   test('salespeople and directors may not define reports; a manager edits only their own', async () => {
@@ -163,6 +188,22 @@ describe('user-defined reports', () => {
   })
 })
 
+describe('result cache', () => {
+  test('a cached report is never stale after a document is applied', async () => {
+    const first = await reportRes(P, 's07_my_business')
+    assert.equal(first.status, 200)
+    const again = await reportRes(P, 's07_my_business')
+    assert.equal(again.headers.get('x-report-cache'), 'hit', 'the second read comes from Redis')
+    assert.deepEqual(again.json, first.json)
+    const before0 = first.json.rows[0]?.visits ?? 0
+    const v = await submit(P, 'visit', visitData(pc))
+    assert.equal(v.status, 201, v.text)
+    const after0 = await reportRes(P, 's07_my_business')
+    assert.equal(after0.headers.get('x-report-cache'), null, 'recomputed')
+    assert.equal(after0.json.rows[0].visits, before0 + 1)
+  })
+})
+
 describe('portal', () => {
   test('each role gets its dashboard of rules/portal.lua', async () => {
     const sales = (await api('GET', '/api/v1/portal', { cookie: S.cookie })).json.items
@@ -187,16 +228,15 @@ describe('export', () => {
     assert.match(res.headers.get('content-disposition'), /attachment; filename="q09_customers\.xlsx"/)
     const buf = Buffer.from(await res.arrayBuffer())
     assert.equal(buf.subarray(0, 2).toString(), 'PK')
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'crm-rpt-x-'))
-    try {
-      writeFileSync(path.join(dir, 'r.xlsx'), buf)
-      const xml = await new Promise((resolve, reject) => execFile('unzip', ['-p', path.join(dir, 'r.xlsx')], { maxBuffer: 1 << 24 }, (err, out) => (err ? reject(err) : resolve(out))))
-      assert.match(xml, new RegExp(`自定义报表甲${t}有限公司`))
-      assert.match(xml, /客户名称/)
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-    assert.equal(res.headers.get('x-export-rows'), '3')
+    const sheet = sheetRows(buf)
+    assert.deepEqual(sheet[0], ['客户名称', '客户类型', '客户状态', '区域', '负责人', '拜访次数'])
+    assert.equal(sheet.length, 5, 'the header and every customer of the person')
+    const names = sheet.slice(1).map((r) => r[0])
+    assert.ok(names.includes(`自定义报表甲${t}有限公司`))
+    // A name that looks like a formula is written as text, never run.
+    assert.ok(names.includes(`'${hostile}`), JSON.stringify(names))
+    for (const row of sheet.slice(1)) for (const cell of row) assert.ok(!/^[=+\-@\t\r]/.test(cell), `no cell starts a formula: ${cell}`)
+    assert.equal(res.headers.get('x-export-rows'), '4')
     assert.equal(await sqlInt("select count(*) from audit_log where action = 'report_export'"), before0 + 1)
   })
 })

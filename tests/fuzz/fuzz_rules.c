@@ -54,6 +54,13 @@ answer_ok(int rc, const char *out, const char *err)
 	}
 }
 
+static void
+cleanup(void)
+{
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -66,6 +73,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		arena_init(&arena, 64u << 20);
 		CHECK(mkdtemp(dir) != NULL);
 		snprintf(path, sizeof(path), "%s/fuzz.lua", dir);
+		atexit(cleanup);
 		inited = 1;
 	}
 	if (size > 64 * 1024)

@@ -55,8 +55,8 @@ local sources = { "cold_call", "referral", "trade_show", "website" }
 
 local function post(kind, data)
 	n = n + 1
-	wrk.headers["Idempotency-Key"] = string.format("bench-%s-%d-%d", run,
-		tid or 0, n)
+	wrk.headers["Idempotency-Key"] = string.format("bench-%s-%s-%d-%d", kind,
+		run, tid or 0, n)
 	return wrk.format("POST", "/api/v1/documents", nil,
 		'{"kind":"' .. kind .. '","data":' .. data .. '}')
 end

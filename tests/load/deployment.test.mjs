@@ -75,7 +75,14 @@ test('docs/deployment.md brings up two app servers behind nginx, verbatim', asyn
   const r = await sh(start, { env, timeout: 120000 })
   started = true
   assert.equal(r.code, 0, `the start block failed: ${r.stderr}\n${r.stdout}`)
-  assert.match(r.stdout, /"status":"ok"/, `health through the new nginx: ${r.stdout}`)
+  const logs = () => [1, 2].map((i) => {
+    try {
+      return readFileSync(path.join(SITE, 'log', `crmd-${i}.log`), 'utf8').slice(-1500)
+    } catch {
+      return ''
+    }
+  }).join('\n')
+  assert.match(r.stdout, /"status":"ok"/, `health through the new nginx: ${r.stdout}\n${r.stderr}\n${logs()}`)
 
   // The admin the page made logs in through the site's nginx.
   const login = await fetch(BASE + '/api/v1/session', {
@@ -116,4 +123,8 @@ test('docs/deployment.md brings up two app servers behind nginx, verbatim', asyn
     }
   }, 25000)
   await waitFor(() => !existsSync(path.join(SITE, 'nginx', 'nginx.pid')), 10000)
+  // Built with SANITIZE=address,undefined, the servers' reports land here.
+  for (const i of [1, 2]) {
+    assert.doesNotMatch(readFileSync(path.join(SITE, 'log', `crmd-${i}.log`), 'utf8'), /AddressSanitizer|runtime error:|LeakSanitizer/)
+  }
 })

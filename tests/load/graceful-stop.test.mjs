@@ -81,7 +81,9 @@ test(`SIGTERM to one of two servers while nginx keeps connections to it: no requ
       }
     }
     const clients = Array.from({ length: CONCURRENCY }, (_, k) => client(k))
-    let kept = 0
+    // After a round nginx rests the restarted server (fail_timeout 10s)
+    // before it sends it requests again.
+    let kept = await waitFor(() => keptTo(PORT2), 15000, 50)
     for (let w = 0; w < 20; w++) {
       kept = Math.max(kept, keptTo(PORT2))
       await sleep(50)

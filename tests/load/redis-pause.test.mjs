@@ -3,9 +3,14 @@
 // never answers, the worst case for a client: only the command timeout
 // (CRM_REDIS_TIMEOUT_MS, 250 ms by default) bounds how long a request waits.
 // Proven here, on every request of the run:
-//   - no request takes longer than that timeout plus a fixed slack
-//     (LOAD_SLACK_MS, 1000 ms; a correctness bound: without the timeout a
-//     request would hang for the whole pause), the maximum is printed;
+//   - no request is held by a server longer than that timeout plus a slack:
+//     the time crmd's access log gives each request (from the worker taking
+//     it to the answer), at most LOAD_SLACK_MS (1000 ms) or twice the
+//     slowest request of the same load in the 2 s before the pause,
+//     whichever is more, above the timeout.  A correctness bound, not a
+//     speed figure: without the timeout a request would hang for the whole
+//     pause.  As seen by the clients (queueing for a busy worker included)
+//     no request may take half the pause.  The figures are printed;
 //   - every request is answered as if Redis were there (it is a cache);
 //   - no worker dies (the pids of both servers' children are unchanged);
 //   - sessions made before the pause still work after it;
@@ -14,7 +19,7 @@
 //   - the deals sent (ledger, Idempotency-Key): 0 lost, 0 duplicated.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { api, login, logout, sh, stackEnv, sleep, health, readPid, childrenOf, waitFor } from '../api/lib.mjs'
+import { api, login, logout, sh, stackEnv, sleep, health, readPid, childrenOf, waitFor, logSize, logSince } from '../api/lib.mjs'
 import { Ledger } from './ledger.mjs'
 
 const PAUSE_MS = Number(process.env.LOAD_PAUSE_MS || 10000)
@@ -116,8 +121,10 @@ test(`Redis stopped (SIGSTOP) for ${PAUSE_MS / 1000} s under load on two servers
       n++
     }
   }
+  const log0 = logSize()
   const clients = Array.from({ length: CONCURRENCY }, (_, k) => client(k))
-  await sleep(1000)
+  await sleep(2000)
+  const log1 = logSize()
   process.kill(redis, 'SIGSTOP')
   phase = 'paused'
   const pausedAt = Date.now()
@@ -137,20 +144,32 @@ test(`Redis stopped (SIGSTOP) for ${PAUSE_MS / 1000} s under load on two servers
   } finally {
     process.kill(redis, 'SIGCONT')
   }
+  const log2 = logSize()
   phase = 'after'
   const resumedAt = Date.now()
 
+  // Server side: the access log's milliseconds of each request (both
+  // servers write to the one crmd.log), before and during the pause.
+  const served = (from, to) => [...logSince(from).slice(0, to - from).matchAll(/ access (\S+) (\S+) (\d{3}) (\d+)\.\d+ms/g)]
+    .map((m) => ({ what: `${m[1]} ${m[2]}`, status: Number(m[3]), ms: Number(m[4]) }))
+  const srvBefore = served(log0, log1)
+  const srvPaused = served(log1, log2)
+  const baseMax = srvBefore.reduce((m, x) => Math.max(m, x.ms), 0)
+  const slack = Math.max(SLACK_MS, 2 * baseMax)
+  const srvMax = srvPaused.reduce((m, x) => (x.ms > m.ms ? x : m), { ms: 0 })
   const paused = lat.filter((x) => x.phase === 'paused')
   const max = lat.reduce((m, x) => (x.ms > m.ms ? x : m), { ms: 0 })
-  const maxPaused = paused.reduce((m, x) => Math.max(m, x.ms), 0)
-  const sorted = lat.map((x) => x.ms).sort((a, b) => a - b)
+  const sorted = paused.map((x) => x.ms).sort((a, b) => a - b)
   const p99 = sorted[Math.floor(sorted.length * 0.99)]
   t.diagnostic(`${lat.length} requests (${paused.length} while Redis was stopped ${resumedAt - pausedAt} ms); ` +
-    `max ${max.ms} ms (${max.what}, ${max.phase}), max while stopped ${maxPaused} ms, p99 ${p99} ms; ` +
-    `bound ${TIMEOUT_MS} + ${SLACK_MS} ms`)
+    `held by a server: max ${srvMax.ms} ms while stopped (${srvMax.what}), max ${baseMax} ms before; bound ${TIMEOUT_MS} + ${slack} ms; ` +
+    `seen by clients while stopped: max ${max.ms} ms (${max.what}), p99 ${p99} ms`)
   assert.ok(paused.length >= CONCURRENCY * 2, `only ${paused.length} requests during the pause`)
-  const slow = lat.filter((x) => x.ms > TIMEOUT_MS + SLACK_MS)
-  assert.deepEqual(slow, [], `requests over ${TIMEOUT_MS} + ${SLACK_MS} ms`)
+  assert.ok(srvPaused.length >= CONCURRENCY * 2, `the access log holds the requests of the pause (${srvPaused.length})`)
+  const held = srvPaused.filter((x) => x.ms > TIMEOUT_MS + slack)
+  assert.deepEqual(held, [], `requests held over ${TIMEOUT_MS} + ${slack} ms`)
+  const hung = lat.filter((x) => x.ms >= PAUSE_MS / 2)
+  assert.deepEqual(hung, [], 'no client waited half the pause')
   const want = { 'POST deal': 201, 'GET /me': 200, 'GET unread': 200, 'POST read': 204, 'GET customers': 200 }
   const wrong = lat.filter((x) => x.status !== want[x.what])
   assert.deepEqual(wrong, [], 'every request answered as if Redis were there')

@@ -45,8 +45,8 @@ function logFiles() {
 
 test('no password, session token or CSRF token in any log line of the stack', async (t) => {
   // Secrets of our own, through nginx: login, failed login, password change.
-  const pw = 'Logcheck-' + Date.now().toString(36) + '-Pw'
-  const wrong = 'Wrong-' + Date.now().toString(36) + '-Pw'
+  const pw = 'Logcheck-2026-' + Date.now().toString(36)
+  const wrong = 'Wrong-2026-' + Date.now().toString(36)
   const name = await addUser('logchk', pw)
   const held = []
   const s = await login(name, pw)
