@@ -18,6 +18,8 @@
  *   crmctl report sql NAME            the statement a built-in report runs
  *                                     ($1 reader, $2 role, $3 lang, $4 sort,
  *                                     $5 limit, $6 offset, $7.. the filters)
+ *   crmctl report sql NAME rollup     its month roll-up variant (sql/0010),
+ *                                     when it has one
  *   crmctl audit verify               walk the audit log's hash chain; name
  *                                     the first row altered or removed
  *                                     (exit 1 then)
@@ -612,7 +614,7 @@ cmd_pool(int argc, char *argv[])
 
 /* Print the compiled statement of built-in report name (report.c). */
 static int
-cmd_report_sql(const char *name)
+cmd_report_sql(const char *name, int roll)
 {
 	struct rules	*r;
 	struct arena	 a;
@@ -630,7 +632,9 @@ cmd_report_sql(const char *name)
 		fprintf(stderr, "crmctl: %s\n", err);
 	else if (report_parse(&a, name, def, &rp, &e) == -1)
 		fprintf(stderr, "crmctl: %s\n", e.en);
-	else if ((sql = report_sql(&a, &rp)) != NULL) {
+	else if (roll && (sql = report_sql_rollup(&a, &rp)) == NULL)
+		fprintf(stderr, "crmctl: %s has no roll-up statement\n", name);
+	else if (roll || (sql = report_sql(&a, &rp)) != NULL) {
 		printf("%s\n", sql);
 		rc = 0;
 	}
@@ -654,7 +658,11 @@ main(int argc, char *argv[])
 		    stdout) == 0 ? 0 : 1;
 	if (strcmp(argv[1], "report") == 0 && argc == 4 &&
 	    strcmp(argv[2], "sql") == 0)
-		return cmd_report_sql(argv[3]);
+		return cmd_report_sql(argv[3], 0);
+	/* The roll-up variant (sql/0010), when the report has one. */
+	if (strcmp(argv[1], "report") == 0 && argc == 5 &&
+	    strcmp(argv[2], "sql") == 0 && strcmp(argv[4], "rollup") == 0)
+		return cmd_report_sql(argv[3], 1);
 	if (strcmp(argv[1], "rules") == 0 && argc >= 3 &&
 	    strcmp(argv[2], "check") == 0)
 		return rules_check(argc > 3 ? argv[3] : cfg.rules_dir,

@@ -734,6 +734,14 @@ int		 report_parse(struct arena *, const char *name,
 		    struct json_t *def, struct report *rp, struct rerr *e);
 /* The statement of rp (in the arena), or NULL when it is too long. */
 char		*report_sql(struct arena *, const struct report *);
+/*
+ * The same statement over the month roll-ups (sql/0010), or NULL when rp
+ * has none; report_rollup_ok: 1 when the effective filter values eff
+ * (RPF__MAX of them, NULL = not set) let it answer exactly (whole months,
+ * no filter on the records).
+ */
+char		*report_sql_rollup(struct arena *, const struct report *);
+int		 report_rollup_ok(const struct report *, const char *const *);
 void		 report_layout(const struct report *, struct rlayout *);
 int		 report_key_ok(const char *);
 int		 report_date_ok(const char *);	/* a real YYYY-MM-DD */

@@ -42,18 +42,24 @@ fnv(const char *s)
 	return h;
 }
 
-/* The statement of rp whose definition text hashes to h. */
+/*
+ * The statement of rp whose definition text hashes to h; roll: its
+ * roll-up variant (report_sql_rollup), kept under another hash.
+ */
 static const char *
-compiled(struct ctx *c, const struct report *rp, uint64_t h)
+compiled(struct ctx *c, const struct report *rp, uint64_t h, int roll)
 {
 	char	*sql;
 	size_t	 i;
 
+	if (roll)
+		h = ~h;
 	for (i = 0; i < SQL_CACHE; i++)
 		if (cache[i].name != NULL && cache[i].hash == h &&
 		    strcmp(cache[i].name, rp->name) == 0)
 			return cache[i].sql;
-	if ((sql = report_sql(c->a, rp)) == NULL)
+	if ((sql = roll ? report_sql_rollup(c->a, rp) : report_sql(c->a, rp))
+	    == NULL)
 		return NULL;
 	i = cache_next++ % SQL_CACHE;
 	free(cache[i].name);
@@ -332,7 +338,8 @@ execute_or_reply(struct ctx *c, struct loaded *l, struct run *r)
 	PGresult	*res;
 	enum crm_err	 e;
 
-	if ((sql = compiled(c, &l->rp, l->hash)) == NULL) {
+	if ((sql = compiled(c, &l->rp, l->hash,
+	    report_rollup_ok(&l->rp, r->eff))) == NULL) {
 		reply_err(c, ERR_INTERNAL, NULL);
 		return NULL;
 	}

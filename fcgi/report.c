@@ -326,6 +326,52 @@ static const char *const defaults[] = {
 	"today", "month_start", "month_end", "year_start", "year_end", "me",
 };
 
+/*
+ * Month roll-ups (sql/0010_report_rollups.sql): per source, the table and
+ * what each field is there.  A statistic whose columns all appear here
+ * (with a measure the roll-up keeps) has a second statement over the
+ * roll-up; report_rollup_ok picks it at run time when the period is whole
+ * months and no filter needs the records.
+ */
+struct rrollf {
+	const char	*key;
+	const char	*expr;	/* the group value, or what is summed / max'd */
+	int		 measure;	/* RM_NONE, RM_SUM or RM_MAX */
+};
+struct rroll {
+	const char		*source;
+	const char		*from;
+	int			 count;	/* has n: count(*) = sum(x.n) */
+	const struct rrollf	*fields;
+};
+static const struct rrollf rf_region[] = {
+	{ "staff", "x.staff_id", RM_NONE },
+	{ "department", STAFF_DEPT("x.staff_id"), RM_NONE },
+	{ "region", "x.region", RM_NONE },
+	{ "visit_date", "x.last_day", RM_MAX },
+	{ "amount", "x.amount", RM_SUM },
+	{ NULL, NULL, 0 }
+};
+static const struct rrollf rf_activity[] = {
+	{ "staff", "x.staff_id", RM_NONE },
+	{ "department", STAFF_DEPT("x.staff_id"), RM_NONE },
+	{ "new_customers", "x.new_customers", RM_SUM },
+	{ "claims", "x.claims", RM_SUM },
+	{ "visits", "x.visits", RM_SUM },
+	{ "deals", "x.deals", RM_SUM },
+	{ "deal_amount", "x.deal_amount", RM_SUM },
+	{ "payments", "x.payments", RM_SUM },
+	{ "payment_amount", "x.payment_amount", RM_SUM },
+	{ NULL, NULL, 0 }
+};
+static const struct rroll rolls[] = {
+	{ "visits", "rpt_visits_m x", 1, rf_region },
+	{ "deals", "rpt_deals_m x", 1, rf_region },
+	{ "new_customers", "rpt_new_m x", 1, rf_region },
+	{ "activity", "rpt_activity_m x", 0, rf_activity },
+};
+#define NROLLS (sizeof(rolls) / sizeof(rolls[0]))
+
 /* ------------------------------------------------------------ helpers */
 
 /* fmt with its one "%s" replaced by arg (no printf on these texts). */
@@ -917,10 +963,34 @@ report_parse(struct arena *a, const char *name, json_t *def,
 /* ---------------------------------------------------------- compiling */
 
 static void
-put_filter(struct buf *b, const struct rsource *s, int fi)
+put_filter(struct buf *b, const struct rsource *s, int fi,
+    const struct rroll *ro)
 {
 	int	 n = RP_FILTER0 + fi;
 
+	if (ro != NULL) {
+		/* report_rollup_ok: whole months, no record filter. */
+		switch (fi) {
+		case RPF_FROM:
+			buf_printf(b, " and ($%d::text is null or x.month >= "
+			    "$%d::date)", n, n);
+			return;
+		case RPF_TO:
+			buf_printf(b, " and ($%d::text is null or x.month <= "
+			    "$%d::date)", n, n);
+			return;
+		case RPF_REGION:
+			buf_printf(b, " and ($%d::text is null or x.region is "
+			    "not distinct from nullif($%d, '-'))", n, n);
+			return;
+		case RPF_DEPARTMENT:
+		case RPF_STAFF:
+			break;
+		default:
+			buf_printf(b, " and $%d::text is null", n);
+			return;
+		}
+	}
 	switch (fi) {
 	case RPF_FROM:
 		buf_printf(b, " and ($%d::text is null or %s >= $%d::date)", n,
@@ -953,11 +1023,12 @@ put_filter(struct buf *b, const struct rsource *s, int fi)
 	case RPF_DEPARTMENT:
 		buf_printf(b, " and ($%d::text is null or %s in (select st.id "
 		    "from staff st where st.department_id in (select "
-		    "crm_dept_subtree($%d::bigint))))", n, s->staff, n);
+		    "crm_dept_subtree($%d::bigint))))", n,
+		    ro ? "x.staff_id" : s->staff, n);
 		break;
 	case RPF_STAFF:
 		buf_printf(b, " and ($%d::text is null or %s = $%d::bigint)",
-		    n, s->staff, n);
+		    n, ro ? "x.staff_id" : s->staff, n);
 		break;
 	case RPF_CUSTOMER:
 		buf_printf(b, " and ($%d::text is null or c.id = $%d::bigint)",
@@ -973,11 +1044,49 @@ put_filter(struct buf *b, const struct rsource *s, int fi)
 	}
 }
 
+static const struct rrollf *
+roll_field(const struct rroll *ro, const struct rcol *c)
+{
+	const struct rrollf	*f;
+
+	for (f = ro->fields; c->f != NULL && f->key != NULL; f++)
+		if (strcmp(f->key, c->f->key) == 0)
+			return f;
+	return NULL;
+}
+
 static void
-put_raw(struct buf *b, const struct report *rp, const struct rcol *c)
+put_raw(struct buf *b, const struct report *rp, const struct rcol *c,
+    const struct rroll *ro)
 {
 	const char	*e = c->f ? c->f->expr : NULL;
 
+	if (ro != NULL) {
+		/* report_rollup: every column has its roll-up form. */
+		if (c->f != NULL)
+			e = roll_field(ro, c)->expr;
+		switch (c->measure) {
+		case RM_COUNT:
+		case RM_SHARE:
+			if (c->month)
+				buf_printf(b, "coalesce(sum(x.n) filter (where "
+				    "extract(month from x.month) = %d), 0)::bigint",
+				    c->month);
+			else
+				buf_puts(b, "coalesce(sum(x.n), 0)::bigint");
+			return;
+		case RM_SUM:
+			if (c->month)
+				buf_printf(b, "coalesce(sum(%s) filter (where "
+				    "extract(month from x.month) = %d), 0)", e,
+				    c->month);
+			else
+				buf_printf(b, "coalesce(sum(%s), 0)", e);
+			return;
+		default:
+			break;
+		}
+	}
 	switch (c->measure) {
 	case RM_NONE:
 		buf_puts(b, e);
@@ -1091,11 +1200,80 @@ has_raw(const struct rcol *c)
 	return c->measure == RM_NONE && c->f->ref != REF_NONE;
 }
 
+/* The roll-up of rp, or NULL when it has none (see struct rroll). */
+static const struct rroll *
+roll_of(const struct report *rp)
+{
+	const struct rroll	*ro = NULL;
+	const struct rrollf	*f;
+	size_t			 i;
+
+	if (!rp->stat)
+		return NULL;
+	for (i = 0; i < NROLLS; i++)
+		if (strcmp(rolls[i].source, rp->src->name) == 0)
+			ro = &rolls[i];
+	if (ro == NULL)
+		return NULL;
+	for (i = 0; i < rp->ncols; i++) {
+		const struct rcol *c = &rp->cols[i];
+
+		if (c->measure == RM_COUNT || c->measure == RM_SHARE) {
+			if (!ro->count)
+				return NULL;
+			continue;
+		}
+		if ((f = roll_field(ro, c)) == NULL)
+			return NULL;
+		if (c->measure == RM_MIN ||
+		    (c->measure != f->measure && !(c->measure == RM_MAX &&
+		    f->measure == RM_NONE)))
+			return NULL;
+	}
+	return ro;
+}
+
+/* Days in month m (1..12) of year y. */
+static int
+mdays(int y, int m)
+{
+	static const int d[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return d[m - 1];
+}
+
 /* See extern.h. */
-char *
-report_sql(struct arena *a, const struct report *rp)
+int
+report_rollup_ok(const struct report *rp, const char *const *eff)
+{
+	int	 fi, y, m, d;
+
+	if (roll_of(rp) == NULL)
+		return 0;
+	for (fi = 0; fi < RPF__MAX; fi++) {
+		if (eff[fi] == NULL || fi == RPF_REGION ||
+		    fi == RPF_DEPARTMENT || fi == RPF_STAFF)
+			continue;
+		if (fi != RPF_FROM && fi != RPF_TO)
+			return 0;
+		if (!report_date_ok(eff[fi]) ||
+		    sscanf(eff[fi], "%d-%d-%d", &y, &m, &d) != 3 ||
+		    m < 1 || m > 12)
+			return 0;
+		if (fi == RPF_FROM ? d != 1 : d != mdays(y, m))
+			return 0;
+	}
+	return 1;
+}
+
+static char *
+build(struct arena *a, const struct report *rp, const struct rroll *ro)
 {
 	const struct rsource	*s = rp->src;
+	const char		*staff = ro ? "x.staff_id" : s->staff;
 	struct buf		 b;
 	size_t			 i;
 	int			 ng = 0, fi;
@@ -1105,18 +1283,18 @@ report_sql(struct arena *a, const struct report *rp)
 	for (i = 0; i < rp->ncols; i++) {
 		if (i > 0)
 			buf_puts(&b, ", ");
-		put_raw(&b, rp, &rp->cols[i]);
+		put_raw(&b, rp, &rp->cols[i], ro);
 		buf_printf(&b, " as \"%s\"", rp->cols[i].key);
 	}
 	if (!rp->stat && s->link != NULL)
 		buf_printf(&b, ", %s as _lid", s->link);
-	buf_printf(&b, " from %s where true", s->from);
-	if (s->where != NULL)
+	buf_printf(&b, " from %s where true", ro ? ro->from : s->from);
+	if (s->where != NULL && ro == NULL)
 		buf_printf(&b, " and %s", s->where);
 	/* Who may see which rows (PLT-AUTH), and "my" reports. */
 	if (rp->mine)
-		buf_printf(&b, " and %s = $1::bigint", s->staff);
-	else if (s->vis == VIS_CUSTOMER)
+		buf_printf(&b, " and %s = $1::bigint", staff);
+	else if (s->vis == VIS_CUSTOMER && ro == NULL)
 		buf_puts(&b, " and ($2 in ('director', 'admin') or c.owner_id = "
 		    "$1::bigint or exists (select 1 from customer_shares sh "
 		    "where sh.customer_id = c.id and sh.staff_id = $1::bigint) "
@@ -1127,10 +1305,10 @@ report_sql(struct arena *a, const struct report *rp)
 		buf_printf(&b, " and ($2 in ('director', 'admin') or %s = "
 		    "$1::bigint or ($2 = 'manager' and %s in (select st.id "
 		    "from staff st where st.department_id in (select "
-		    "crm_managed_depts($1::bigint)))))", s->staff, s->staff);
+		    "crm_managed_depts($1::bigint)))))", staff, staff);
 	for (fi = 0; fi < RPF__MAX; fi++)
 		if (rp->has[fi])
-			put_filter(&b, s, fi);
+			put_filter(&b, s, fi, ro);
 	if (rp->stat) {
 		for (i = 0; i < rp->ncols; i++) {
 			if (rp->cols[i].measure != RM_NONE)
@@ -1192,6 +1370,24 @@ report_sql(struct arena *a, const struct report *rp)
 	if (b.overflow)
 		return NULL;
 	return (char *)buf_cstr(&b);
+}
+
+/* See extern.h. */
+char *
+report_sql(struct arena *a, const struct report *rp)
+{
+	return build(a, rp, NULL);
+}
+
+/* See extern.h. */
+char *
+report_sql_rollup(struct arena *a, const struct report *rp)
+{
+	const struct rroll	*ro;
+
+	if ((ro = roll_of(rp)) == NULL)
+		return NULL;
+	return build(a, rp, ro);
 }
 
 /* See extern.h. */
