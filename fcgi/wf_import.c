@@ -191,6 +191,9 @@ wf_import_apply(struct ctx *c, struct doc *d)
 	xact = db_get(imp, 0, 6);
 	n = (long)db_getll(imp, 0, 2);
 
+	if (db_exec(c->w->db, c->a, ST_IMPORT_CUSTOM_PLANS, 0, NULL, &e) ==
+	    NULL)
+		goto out;
 	/* A name added to the archive since the pre-check stops it all. */
 	res = db_exec(c->w->db, c->a, ST_IMPORT_DUPS_NOW, DB_ARGS(id), &e);
 	if (res == NULL)

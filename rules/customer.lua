@@ -16,8 +16,27 @@ local suffixes = {
 
 local M = {}
 
+-- s without one company-form suffix at its end (the first that matches).
+local function strip_suffix(s)
+	for _, suffix in ipairs(suffixes) do
+		local n = #suffix
+		if #s > n and string.sub(s, -n) == suffix then
+			s = string.sub(s, 1, -n - 1)
+			break
+		end
+	end
+	return s
+end
+
 -- The folded form of a name, as stored in customers.name_norm.
 function M.normalize(name)
+	-- Most names have nothing to remove or turn half-width: no ASCII space,
+	-- and no byte that starts U+3000..U+3FFF (0xE3) or U+F000..U+FFFF (0xEF),
+	-- where the full-width space and forms are. Valid UTF-8 such a name folds
+	-- to its lower case as is (the loop below would copy it byte for byte).
+	if utf8.len(name) and not string.find(name, "[\t\n\r \227\239]") then
+		return strip_suffix(string.lower(name))
+	end
 	local out = {}
 	for _, c in utf8.codes(name) do
 		if c == 0x3000 or c == 0x20 or c == 0x09 or c == 0x0A or c == 0x0D then
@@ -28,15 +47,7 @@ function M.normalize(name)
 			out[#out + 1] = utf8.char(c)
 		end
 	end
-	local s = string.lower(table.concat(out))
-	for _, suffix in ipairs(suffixes) do
-		local n = #suffix
-		if #s > n and string.sub(s, -n) == suffix then
-			s = string.sub(s, 1, -n - 1)
-			break
-		end
-	end
-	return s
+	return strip_suffix(string.lower(table.concat(out)))
 end
 
 return M

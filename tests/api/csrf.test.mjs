@@ -139,7 +139,8 @@ const matches = (pattern, p) => new RegExp('^' + pattern.replace(/[.+?^${}()|[\]
 async function fingerprint() {
   const tables = (await sql("select tablename from pg_tables where schemaname = 'public' and tablename <> 'sessions' order by 1")).map((r) => r[0])
   const parts = tables.map((t) => `select '${t}', count(*), md5(coalesce(string_agg(x::text, ',' order by x::text), '')) from "${t}" x`)
-  return (await sql(parts.join(' union all '))).map((r) => r.join(':')).join('\n')
+  // A union all has no order of its own: sorted, so equal tables compare equal.
+  return (await sql(`${parts.join(' union all ')} order by 1`)).map((r) => r.join(':')).join('\n')
 }
 
 test('the route table is read: it lists the state-changing routes this suite knows exist', () => {
