@@ -274,25 +274,19 @@ static const char *const stmts[ST__MAX] = {
 	    /* q: the search text with LIKE's wildcards taken literally. */
 	    "with q as (select '%' || replace(replace(replace($5::text, '\\', "
 	    "'\\\\'), '%', '\\%'), '_', '\\_') || '%' as p), "
-	    /*
-	     * The view's customers as a union of index scans, each arm gated
-	     * by the view ($1) so that a generic plan skips the others (a
-	     * CASE or an OR over them would read the whole table).
-	     */
-	    "base as (select c.* from customers c, q where c.id in ("
-	    " select id from customers where $1::text in ('mine', "
-	    "  'shared_by_me') and owner_id = $2 "
-	    " union all select customer_id from customer_shares where "
-	    "  $1::text in ('mine', 'shared_with_me') and staff_id = $2 "
-	    " union all select id from customers where $1::text = 'pool' and "
-	    "  owner_id is null "
-	    " union all select id from customers where $1::text = 'all' and "
-	    "  $3::text in ('director', 'admin') "
-	    " union all select id from customers where $1::text = 'all' and "
-	    "  $3::text = 'manager' and owner_id in (select id from staff where "
-	    "  department_id in (select crm_managed_depts($2::bigint)))) "
-	    "and ($1::text <> 'shared_by_me' or exists (select 1 from "
-	    " customer_shares s where s.customer_id = c.id)) "
+	    "base as (select c.* from customers c, q where "
+	    "case $1 "
+	    " when 'mine' then c.owner_id = $2 or exists (select 1 from "
+	    "  customer_shares s where s.customer_id = c.id and s.staff_id = $2) "
+	    " when 'shared_by_me' then c.owner_id = $2 and exists (select 1 "
+	    "  from customer_shares s where s.customer_id = c.id) "
+	    " when 'shared_with_me' then exists (select 1 from customer_shares "
+	    "  s where s.customer_id = c.id and s.staff_id = $2) "
+	    " when 'pool' then c.owner_id is null "
+	    " when 'all' then $3 in ('director', 'admin') or ($3 = 'manager' "
+	    "  and c.owner_id in (select id from staff where department_id in "
+	    "  (select crm_managed_depts($2::bigint)))) "
+	    " else false end "
 	    "and ($4::text is null or c.type_code in (select "
 	    " crm_type_subtree($4))) "
 	    "and ($5::text is null or c.name ilike q.p or c.number ilike q.p "
