@@ -14,6 +14,44 @@
 
 #include "extern.h"
 
+/*
+ * The customer list's shared parts (see ST_CUST_LIST_MINE).  q: the reader
+ * and the search text with LIKE's wildcards taken literally.  The search
+ * matches name, number, contact and phone through one trigram index over
+ * them (sql/0011_customer_list.sql: the expression must stay the same).
+ * base (the view's rows) is inlined into the page and into the count; the
+ * page is cut before the owner's name and the shared flag are looked up.
+ */
+#define CUST_LIST_FROM \
+	"with q as (select $1::bigint as me, '%' || replace(replace(replace(" \
+	"$3::text, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' as p), " \
+	"base as not materialized (select c.* from q, "
+#define CUST_LIST_ORDER \
+	" case when $4 = 'name' then c.name end, " \
+	" case when $4 = '-name' then c.name end desc, " \
+	" case when $4 = 'number' then c.number end, " \
+	" case when $4 = '-number' then c.number end desc, " \
+	" case when $4 = 'last_visit' then c.last_visit_at end nulls first, " \
+	" case when $4 = '-last_visit' then c.last_visit_at end desc nulls last, " \
+	" case when $4 = 'visit_count' then c.visit_count end, " \
+	" case when $4 = '-visit_count' then c.visit_count end desc, " \
+	" c.id desc "
+#define CUST_LIST_TAIL \
+	"($2::text is null or c.type_code in (select crm_type_subtree($2))) " \
+	"and ($3::text is null or (c.name || E'\\n' || c.number || E'\\n' || " \
+	" coalesce(c.contact, '') || E'\\n' || coalesce(c.phone, '')) ilike " \
+	" q.p)), " \
+	"page as (select c.* from base c order by " CUST_LIST_ORDER \
+	" limit $5::int offset $6::int) " \
+	"select coalesce((select json_agg(x) from (select c.id, c.number, " \
+	"c.name, c.type_code as type, c.status, c.region, c.stage, " \
+	"c.visit_count, c.last_visit_at, c.owner_id, (select o.name from " \
+	"staff o where o.id = c.owner_id) as owner, c.contact, c.phone, " \
+	"c.extra, c.created_at, exists (select 1 from customer_shares sh " \
+	"where sh.customer_id = c.id) as shared from page c order by " \
+	CUST_LIST_ORDER ") x), '[]')::text, " \
+	"(select count(*) from (select 1 from base limit $7::int) n)"
+
 static const char *const stmts[ST__MAX] = {
 	[ST_PING] = "select 1",
 	[ST_STAFF_AUTH] =
@@ -270,43 +308,38 @@ static const char *const stmts[ST__MAX] = {
 	    "($2::jsonb->>'logo_file')::bigint else logo_file end, "
 	    "extra = extra || coalesce($4::jsonb, '{}'), "
 	    "updated_at = now() where id = $1",
-	[ST_CUST_LIST] =
-	    /* q: the search text with LIKE's wildcards taken literally. */
-	    "with q as (select '%' || replace(replace(replace($5::text, '\\', "
-	    "'\\\\'), '%', '\\%'), '_', '\\_') || '%' as p), "
-	    "base as (select c.* from customers c, q where "
-	    "case $1 "
-	    " when 'mine' then c.owner_id = $2 or exists (select 1 from "
-	    "  customer_shares s where s.customer_id = c.id and s.staff_id = $2) "
-	    " when 'shared_by_me' then c.owner_id = $2 and exists (select 1 "
-	    "  from customer_shares s where s.customer_id = c.id) "
-	    " when 'shared_with_me' then exists (select 1 from customer_shares "
-	    "  s where s.customer_id = c.id and s.staff_id = $2) "
-	    " when 'pool' then c.owner_id is null "
-	    " when 'all' then $3 in ('director', 'admin') or ($3 = 'manager' "
-	    "  and c.owner_id in (select id from staff where department_id in "
-	    "  (select crm_managed_depts($2::bigint)))) "
-	    " else false end "
-	    "and ($4::text is null or c.type_code in (select "
-	    " crm_type_subtree($4))) "
-	    "and ($5::text is null or c.name ilike q.p or c.number ilike q.p "
-	    " or c.contact ilike q.p or c.phone like q.p)) "
-	    "select coalesce((select json_agg(x) from (select c.id, c.number, "
-	    "c.name, c.type_code as type, c.status, c.region, c.stage, "
-	    "c.visit_count, c.last_visit_at, c.owner_id, o.name as owner, "
-	    "c.contact, c.phone, c.extra, c.created_at, exists (select 1 from "
-	    "customer_shares sh where sh.customer_id = c.id) as shared "
-	    "from base c left join staff o on o.id = c.owner_id order by "
-	    " case when $6 = 'name' then c.name end, "
-	    " case when $6 = '-name' then c.name end desc, "
-	    " case when $6 = 'number' then c.number end, "
-	    " case when $6 = '-number' then c.number end desc, "
-	    " case when $6 = 'last_visit' then c.last_visit_at end nulls first, "
-	    " case when $6 = '-last_visit' then c.last_visit_at end desc nulls last, "
-	    " case when $6 = 'visit_count' then c.visit_count end, "
-	    " case when $6 = '-visit_count' then c.visit_count end desc, "
-	    " c.id desc limit $7::int offset $8::int) x), '[]')::text, "
-	    "(select count(*) from base)",
+	/*
+	 * The customer list: one statement per view, so that each is driven by
+	 * its own index (the owner, the shares, the pool) instead of one CASE no
+	 * index can serve.  $1 me, $2 type (subtree), $3 search text, $4 sort,
+	 * $5 size, $6 offset, $7 how far to count (h_customers.c: a count of
+	 * the whole pool costs a scan).  CUST_LIST_FROM, the view's rows and
+	 * condition, then CUST_LIST_TAIL.
+	 */
+	[ST_CUST_LIST_MINE] = CUST_LIST_FROM
+	    "(select * from customers where owner_id = $1 union all select * "
+	    "from customers where id in (select customer_id from "
+	    "customer_shares where staff_id = $1) and owner_id is distinct from "
+	    "$1) c where " CUST_LIST_TAIL,
+	[ST_CUST_LIST_SHARED_BY_ME] = CUST_LIST_FROM
+	    "customers c where c.owner_id = $1 and exists (select 1 from "
+	    "customer_shares s where s.customer_id = c.id) and " CUST_LIST_TAIL,
+	[ST_CUST_LIST_SHARED_WITH_ME] = CUST_LIST_FROM
+	    "customers c where c.id in (select s.customer_id from "
+	    "customer_shares s where s.staff_id = $1) and " CUST_LIST_TAIL,
+	[ST_CUST_LIST_POOL] = CUST_LIST_FROM
+	    "customers c where c.owner_id is null and " CUST_LIST_TAIL,
+	[ST_CUST_LIST_ALL] = CUST_LIST_FROM
+	    "customers c where " CUST_LIST_TAIL,
+	[ST_CUST_LIST_MANAGED] = CUST_LIST_FROM
+	    "customers c where c.owner_id in (select o.id from staff o where "
+	    "o.department_id in (select crm_managed_depts($1))) and "
+	    CUST_LIST_TAIL,
+	/*
+	 * A customer by primary key, planned once (no reader in it): crmd
+	 * decides who may see it from the owner and the shares it returns, and
+	 * asks ST_CUST_SEES only for managers and approvers.
+	 */
 	[ST_CUST_DETAIL] =
 	    "select json_build_object('id', c.id, 'number', c.number, 'name', "
 	    "c.name, 'address', c.address, 'contact', c.contact, 'phone', "
@@ -322,11 +355,14 @@ static const char *const stmts[ST__MAX] = {
 	    "c.owned_since, 'shared_with', coalesce((select json_agg("
 	    "json_build_object('id', s.id, 'name', s.name) order by s.id) from "
 	    "customer_shares sh join staff s on s.id = sh.staff_id where "
-	    "sh.customer_id = c.id), '[]'))::text from customers c left join "
-	    "staff o on o.id = c.owner_id where c.id = $1 and "
-	    "(crm_sees($2, $3, c.id, c.owner_id) or exists (select 1 from "
+	    "sh.customer_id = c.id), '[]'))::text, c.owner_id, exists (select 1 "
+	    "from customer_shares sh where sh.customer_id = c.id and "
+	    "sh.staff_id = $2) from customers c left join staff o on "
+	    "o.id = c.owner_id where c.id = $1",
+	[ST_CUST_SEES] =
+	    "select crm_sees($1, $2, $3, $4) or exists (select 1 from "
 	    "documents d join document_steps s on s.document_id = d.id where "
-	    "d.customer_id = c.id and s.approver_id = $2))",
+	    "d.customer_id = $3 and s.approver_id = $1)",
 	[ST_CUST_TIMELINE] =
 	    "select coalesce(json_agg(x order by x.at desc), '[]')::text from ("
 	    "select 'document' as type, d.applied_at as at, d.kind, d.number, "
@@ -1139,6 +1175,15 @@ db_get(const PGresult *res, int r, int c)
 	if (PQgetisnull(res, r, c))
 		return NULL;
 	return PQgetvalue(res, r, c);
+}
+
+/* A boolean column: true only for a non-null true. */
+int
+db_true(const PGresult *res, int r, int c)
+{
+	const char	*s = db_get(res, r, c);
+
+	return s != NULL && s[0] == 't';
 }
 
 /* A value as a number (0 for null or garbage: only for trusted columns). */

@@ -349,8 +349,14 @@ enum stmt {
 	ST_CUST_SET_OWNER,
 	ST_CUST_JSON,
 	ST_CUST_UPDATE,
-	ST_CUST_LIST,
+	ST_CUST_LIST_MINE,
+	ST_CUST_LIST_SHARED_BY_ME,
+	ST_CUST_LIST_SHARED_WITH_ME,
+	ST_CUST_LIST_POOL,
+	ST_CUST_LIST_ALL,
+	ST_CUST_LIST_MANAGED,
 	ST_CUST_DETAIL,
+	ST_CUST_SEES,
 	ST_CUST_TIMELINE,
 	ST_CUST_OWNED_LOCK,
 	ST_OWNED_COUNT,
@@ -475,6 +481,7 @@ const char	*db_sqlstate(struct db *);	/* of the last failure */
 /* Value of row r, column c, or NULL for SQL null. */
 const char	*db_get(const PGresult *, int r, int c);
 long long	 db_getll(const PGresult *, int r, int c);
+int		 db_true(const PGresult *, int r, int c);
 
 /* ---------------------------------------------------------------- cache.c */
 
@@ -971,6 +978,7 @@ enum crm_err	 wf_transfer_check(struct ctx *, struct doc *);
 enum crm_err	 wf_transfer_apply(struct ctx *, struct doc *);
 enum crm_err	 wf_change_check(struct ctx *, struct doc *);
 enum crm_err	 wf_change_apply(struct ctx *, struct doc *);
+enum crm_err	 cust_visible(struct ctx *, long long, const char **);
 
 /* ------------------------------------------------------------- wf_field.c */
 
@@ -1056,6 +1064,7 @@ void	 h_todos(struct ctx *);
 void	 h_customers_list(struct ctx *);
 void	 h_customers_get(struct ctx *);
 void	 h_customers_timeline(struct ctx *);
+enum stmt	 cust_list_stmt(const char *view, const char *role);
 void	 h_no_delete(struct ctx *);
 void	 h_files_upload(struct ctx *);
 void	 h_files_get(struct ctx *);

@@ -2,8 +2,10 @@
  * h_customers.c: the customer views (mine, shared by me, shared with me,
  * the public pool, all in my scope), the customer page and its timeline.
  * Reading only: every change goes through a document (h_documents.c).
- * Row visibility is decided in SQL (crm_sees, crm_managed_depts) so lists
- * and pages apply the same rule.
+ * Row visibility follows crm_sees (sql/0002_archive.sql): the lists carry
+ * it in each view's statement; a single customer is read by primary key and
+ * checked here (cust_visible), with SQL asked only for what the row does
+ * not tell (a manager's subtree, an approver of one of its documents).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,13 @@
 #include <jansson.h>
 
 #include "extern.h"
+
+/*
+ * Totals are counted this far, a search's less far: a count costs a scan
+ * of what it counts, and more shows as "10,000+" ("1,000+": refine it).
+ */
+#define CUST_LIST_CAP	10000
+#define CUST_SEARCH_CAP	1000
 
 static const char *const views[] = {
 	"mine", "shared_by_me", "shared_with_me", "pool", "all",
@@ -47,6 +56,27 @@ qnum(struct ctx *c, const char *key, long def, long max)
 	return n;
 }
 
+/*
+ * The list statement of a view for a reader (ST_CUST_LIST_*); "all" is
+ * everything for directors and admin, a manager's department subtree for
+ * managers.  The caller has refused "all" to salespeople.
+ */
+enum stmt
+cust_list_stmt(const char *view, const char *role)
+{
+	if (strcmp(view, "shared_by_me") == 0)
+		return ST_CUST_LIST_SHARED_BY_ME;
+	if (strcmp(view, "shared_with_me") == 0)
+		return ST_CUST_LIST_SHARED_WITH_ME;
+	if (strcmp(view, "pool") == 0)
+		return ST_CUST_LIST_POOL;
+	if (strcmp(view, "all") == 0)
+		return strcmp(role, "director") == 0 ||
+		    strcmp(role, "admin") == 0 ? ST_CUST_LIST_ALL :
+		    ST_CUST_LIST_MANAGED;
+	return ST_CUST_LIST_MINE;
+}
+
 /* GET /api/v1/customers?view=&type=&q=&page=&size=&sort= */
 void
 h_customers_list(struct ctx *c)
@@ -60,6 +90,8 @@ h_customers_list(struct ctx *c)
 	json_t		*items;
 	json_error_t	 je;
 	long		 page, size;
+	long long	 total;
+	int		 cap;
 
 	if (view == NULL || *view == '\0')
 		view = "mine";
@@ -94,10 +126,12 @@ h_customers_list(struct ctx *c)
 	}
 	if (type != NULL && *type == '\0')
 		type = NULL;
-	res = db_exec(c->w->db, c->a, ST_CUST_LIST, DB_ARGS(view,
-	    arena_printf(c->a, "%lld", c->user->id), c->user->role, type, q,
+	cap = q != NULL ? CUST_SEARCH_CAP : CUST_LIST_CAP;
+	res = db_exec(c->w->db, c->a, cust_list_stmt(view, c->user->role),
+	    DB_ARGS(arena_printf(c->a, "%lld", c->user->id), type, q,
 	    sort ? sort : "", arena_printf(c->a, "%ld", size),
-	    arena_printf(c->a, "%ld", (page - 1) * size)), &e);
+	    arena_printf(c->a, "%ld", (page - 1) * size),
+	    arena_printf(c->a, "%d", cap + 1)), &e);
 	if (res == NULL) {
 		reply_err(c, e, NULL);
 		return;
@@ -106,36 +140,28 @@ h_customers_list(struct ctx *c)
 		reply_err(c, ERR_INTERNAL, NULL);
 		return;
 	}
-	reply_json(c, 200, json_pack("{s:o, s:I, s:i, s:i, s:s}", "items",
-	    items, "total", (json_int_t)db_getll(res, 0, 1), "page", (int)page,
-	    "size", (int)size, "view", view));
+	total = db_getll(res, 0, 1);
+	reply_json(c, 200, json_pack("{s:o, s:I, s:b, s:i, s:i, s:s}",
+	    "items", items, "total", (json_int_t)(total > cap ? cap : total),
+	    "total_more", total > cap,
+	    "page", (int)page, "size", (int)size, "view", view));
 }
 
 /* The customer as the reader may see it, or NULL (answered already). */
 static json_t *
 visible_customer(struct ctx *c)
 {
-	PGresult	*res;
 	enum crm_err	 e;
+	const char	*text;
 	json_t		*v;
 	json_error_t	 je;
-	long long	 id = http_id(c->args[0]);
 
-	if (id == 0) {
-		reply_err(c, ERR_NOT_FOUND, NULL);
-		return NULL;
-	}
-	res = db_exec(c->w->db, c->a, ST_CUST_DETAIL, DB_ARGS(
-	    arena_printf(c->a, "%lld", id),
-	    arena_printf(c->a, "%lld", c->user->id), c->user->role), &e);
-	if (res == NULL) {
+	if ((e = cust_visible(c, http_id(c->args[0]), &text)) != ERR_OK) {
 		reply_err(c, e, NULL);
 		return NULL;
 	}
-	/* Invisible and missing look the same: nothing leaks. */
-	if (PQntuples(res) != 1 ||
-	    (v = json_loads(db_get(res, 0, 0), 0, &je)) == NULL) {
-		reply_err(c, ERR_NOT_FOUND, NULL);
+	if ((v = json_loads(text, 0, &je)) == NULL) {
+		reply_err(c, ERR_INTERNAL, NULL);
 		return NULL;
 	}
 	return v;

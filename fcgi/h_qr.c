@@ -87,11 +87,8 @@ h_qr_image(struct ctx *c)
 		reply_err(c, ERR_BAD_FIELD, "scale");
 		return;
 	}
-	res = db_exec(c->w->db, c->a, ST_CUST_DETAIL, DB_ARGS(
-	    arena_printf(c->a, "%lld", id),
-	    arena_printf(c->a, "%lld", c->user->id), c->user->role), &e);
-	if (res == NULL || PQntuples(res) != 1) {
-		reply_err(c, res == NULL ? e : ERR_NOT_FOUND, NULL);
+	if ((e = cust_visible(c, id, NULL)) != ERR_OK) {
+		reply_err(c, e, NULL);
 		return;
 	}
 	res = db_exec(c->w->db, c->a, ST_CUST_QR, DB_ARGS(
@@ -133,7 +130,7 @@ h_qr_resolve(struct ctx *c)
 {
 	PGresult	*res;
 	enum crm_err	 e;
-	const char	*tok = http_kv_get(&c->req.query, "t"), *cid;
+	const char	*tok = http_kv_get(&c->req.query, "t"), *cid, *text;
 	long long	 customer;
 	int		 kid, version, ok = 0;
 	size_t		 klen;
@@ -173,10 +170,8 @@ h_qr_resolve(struct ctx *c)
 		    "This QR code has been revoked; ask for a new one."));
 		return;
 	}
-	res = db_exec(c->w->db, c->a, ST_CUST_DETAIL, DB_ARGS(cid,
-	    arena_printf(c->a, "%lld", c->user->id), c->user->role), &e);
-	if (res == NULL || PQntuples(res) != 1) {
-		reply_errmsg(c, res == NULL ? e : ERR_FORBIDDEN, NULL,
+	if ((e = cust_visible(c, customer, &text)) != ERR_OK) {
+		reply_errmsg(c, e != ERR_NOT_FOUND ? e : ERR_FORBIDDEN, NULL,
 		    ctx_text(c, "您不能拜访这个客户（不是您负责或共享给您的客户）。",
 		    "You cannot visit this customer: it is not yours or "
 		    "shared with you."));
@@ -186,7 +181,7 @@ h_qr_resolve(struct ctx *c)
 		json_t		*v;
 		json_error_t	 je;
 
-		v = json_loads(db_get(res, 0, 0), 0, &je);
+		v = json_loads(text, 0, &je);
 		reply_json(c, 200, json_pack("{s:o, s:s}", "customer",
 		    v ? v : json_null(), "token", tok));
 	}
@@ -199,16 +194,13 @@ h_qr_revoke(struct ctx *c)
 	enum crm_err	 e;
 	long long	 id = http_id(c->args[0]);
 	const char	*cid = arena_printf(c->a, "%lld", id);
-	PGresult	*res;
 
 	if (strcmp(c->user->role, "salesperson") == 0) {
 		reply_err(c, ERR_FORBIDDEN, NULL);
 		return;
 	}
-	res = db_exec(c->w->db, c->a, ST_CUST_DETAIL, DB_ARGS(cid,
-	    arena_printf(c->a, "%lld", c->user->id), c->user->role), &e);
-	if (id == 0 || res == NULL || PQntuples(res) != 1) {
-		reply_err(c, res == NULL && id ? e : ERR_NOT_FOUND, NULL);
+	if ((e = cust_visible(c, id, NULL)) != ERR_OK) {
+		reply_err(c, e, NULL);
 		return;
 	}
 	if (db_exec(c->w->db, c->a, ST_CUST_QR_BUMP, DB_ARGS(cid), &e) == NULL) {

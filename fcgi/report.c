@@ -1035,9 +1035,14 @@ put_filter(struct buf *b, const struct rsource *s, int fi,
 		    n, n);
 		break;
 	case RPF_Q:
-		/* $n is the LIKE pattern made by the caller, wildcards escaped. */
-		buf_printf(b, " and ($%d::text is null or c.name ilike $%d or "
-		    "c.number ilike $%d)", n, n, n);
+		/*
+		 * $n is the LIKE pattern made by the caller, wildcards
+		 * escaped.  The customer list's search: name, number, contact
+		 * and phone, through customers_search_trgm_idx (sql/0011).
+		 */
+		buf_printf(b, " and ($%d::text is null or (c.name || E'\\n' || "
+		    "c.number || E'\\n' || coalesce(c.contact, '') || E'\\n' || "
+		    "coalesce(c.phone, '')) ilike $%d)", n, n);
 		break;
 	default:
 		abort();

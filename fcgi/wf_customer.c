@@ -1,7 +1,8 @@
 /*
  * wf_customer.c: the archive's document kinds: a new customer
  * (customer_new), a claim from the public pool (customer_claim), a
- * transfer to a colleague (transfer) and an info change (customer_change).
+ * transfer to a colleague (transfer) and an info change (customer_change);
+ * and who may see one customer (cust_visible, for the pages and kinds).
  *
  * Limits are enforced with row locks inside the transaction that applies
  * the document, never by reading first and writing later: the claimant's
@@ -470,13 +471,11 @@ wf_change_check(struct ctx *c, struct doc *d)
 		    "with you."));
 	if (strcmp(c->user->role, "manager") == 0 && owner != c->user->id &&
 	    !shared) {
-		res = db_exec(c->w->db, c->a, ST_CUST_DETAIL, DB_ARGS(
-		    id_str(c, d->customer_id), id_str(c, c->user->id),
-		    c->user->role), &e);
-		if (res == NULL)
-			return e;
-		if (PQntuples(res) != 1)
+		if ((e = cust_visible(c, d->customer_id, NULL)) ==
+		    ERR_NOT_FOUND)
 			return ctx_fail(c, ERR_FORBIDDEN, "customer_id", NULL);
+		if (e != ERR_OK)
+			return e;
 	}
 	if ((e = wf_doc_file(c, d, "logo", "logo", &fid)) != ERR_OK)
 		return e;
@@ -656,4 +655,43 @@ wf_change_apply(struct ctx *c, struct doc *d)
 	}
 	d->result = json_pack("{s:I}", "id", (json_int_t)d->customer_id);
 	return ERR_OK;
+}
+
+/*
+ * Customer id as the reader may see it: ERR_OK with its JSON in *json
+ * (when json is not NULL), ERR_NOT_FOUND when it is missing or hidden
+ * (the two look the same), or the database's error.  The row is read by
+ * primary key with a statement planned once; the owner, the reader and
+ * the shares decide most cases in C, exactly as crm_sees would, and
+ * ST_CUST_SEES (crm_sees plus "approves one of its documents") the rest.
+ */
+enum crm_err
+cust_visible(struct ctx *c, long long id, const char **json)
+{
+	PGresult	*res;
+	enum crm_err	 e;
+	const char	*me, *owner;
+	const char	*role = c->user->role;
+
+	if (id <= 0)
+		return ERR_NOT_FOUND;
+	me = arena_printf(c->a, "%lld", c->user->id);
+	res = db_exec(c->w->db, c->a, ST_CUST_DETAIL, DB_ARGS(
+	    arena_printf(c->a, "%lld", id), me), &e);
+	if (res == NULL)
+		return e;
+	if (PQntuples(res) != 1)
+		return ERR_NOT_FOUND;
+	if (json != NULL)
+		*json = db_get(res, 0, 0);
+	owner = db_get(res, 0, 1);
+	if (strcmp(role, "director") == 0 || strcmp(role, "admin") == 0 ||
+	    owner == NULL || db_getll(res, 0, 1) == c->user->id ||
+	    db_true(res, 0, 2))
+		return ERR_OK;
+	res = db_exec(c->w->db, c->a, ST_CUST_SEES, DB_ARGS(me, role,
+	    arena_printf(c->a, "%lld", id), owner), &e);
+	if (res == NULL)
+		return e;
+	return db_true(res, 0, 0) ? ERR_OK : ERR_NOT_FOUND;
 }

@@ -104,12 +104,10 @@ own_customer(struct ctx *c, struct doc *d)
 	long long	 id = json_integer_value(json_object_get(d->data,
 			    "customer_id"));
 
-	res = db_exec(c->w->db, c->a, ST_CUST_DETAIL, DB_ARGS(num(c, id),
-	    num(c, c->user->id), c->user->role), &e);
-	if (res == NULL)
-		return e;
-	if (PQntuples(res) != 1)
+	if ((e = cust_visible(c, id, NULL)) == ERR_NOT_FOUND)
 		return ctx_fail(c, ERR_NOT_FOUND, "customer_id", NULL);
+	if (e != ERR_OK)
+		return e;
 	res = db_exec(c->w->db, c->a, ST_CUST_QR, DB_ARGS(num(c, id)), &e);
 	if (res == NULL)
 		return e;

@@ -35,15 +35,12 @@ const ALLOW = {
   ST_TARGET_PROGRESS: { staff: 'directors see everyone: every active person is answered' },
   ST_SESSION_PURGE: { sessions: 'the periodic purge of expired sessions: a background sweep, not a request' },
   ST_POOL_DUE: { staff: 'the reclaim job joins the owner of every owned customer, once a day (timed by make bench)' },
-  // KNOWN, not intended: one statement serves every view of the customer
-  // list, the view ($1) chooses the predicate inside a CASE, so the generic
-  // plan can use no index.  PostgreSQL keeps planning it per request (the
-  // custom plans are cheaper), which make bench measures; splitting it per
-  // view is the fix (docs/performance.md).
-  ST_CUST_LIST: {
-    customers: 'KNOWN: generic plan of the one-statement-for-all-views list (see above)',
-    customer_shares: 'KNOWN: the "mine"/"shared" alternatives of the same CASE'
-  },
+  // The customer list, one statement per view (fcgi/db.c).  Its sort is a
+  // parameter, so PostgreSQL plans the big views per request (custom plans,
+  // which walk the primary key or the pool index backwards and stop at the
+  // page; the count stops at its cap); this generic plan cannot show that.
+  ST_CUST_LIST_ALL: { customers: 'directors and admin: every customer is a row of the view; custom plans read the page in index order (make bench: "search by name", "all")' },
+  ST_CUST_LIST_MANAGED: { customers: "a manager's subtree owns a large share of the archive; custom plans read the page in index order" },
   ST_TYPE_DEACTIVATE_ALL: { customer_types: 'lists sync: every row' },
   ST_LIST_DEACTIVATE_ALL: { list_items: 'lists sync: every row' }
 }
@@ -58,9 +55,18 @@ function psql(script, db = DB) {
 }
 
 // The SQL of each [ST_NAME] = "..." "..." entry of stmts[] in fcgi/db.c.
+// String macros (#define NAME "..." \ continued lines) used in an entry are
+// replaced by their literals first (the customer list's shared parts).
 export function statements(src) {
+  const macros = new Map()
+  for (const m of src.matchAll(/^#define\s+([A-Z][A-Z0-9_]*)[ \t]*\\\n((?:.*\\\n)*.*)$/gm)) {
+    macros.set(m[1], m[2].replace(/\\\n/g, '\n'))
+  }
   const start = src.indexOf('{', src.indexOf('stmts[ST__MAX]'))
-  const body = src.slice(start, src.indexOf('\n};', start))
+  let body = src.slice(start, src.indexOf('\n};', start))
+  for (let i = 0; i < 4; i++) { // a macro may use another
+    body = body.replace(/\b[A-Z][A-Z0-9_]*\b/g, (w) => macros.has(w) ? macros.get(w) : w)
+  }
   const out = new Map()
   const re = /\[(ST_[A-Z0-9_]+)\]\s*=/g
   let m

@@ -19,7 +19,12 @@ import sys
 port, label, name, params = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 src = open(os.path.join(top, "fcgi", "db.c"), encoding="utf-8").read()
+# String macros (#define NAME "..." \ continued) are replaced by their text.
+macros = {m.group(1): m.group(2).replace("\\\n", "\n")
+          for m in re.finditer(r"^#define\s+([A-Z][A-Z0-9_]*)[ \t]*\\\n((?:.*\\\n)*.*)$", src, re.M)}
 body = src[src.index("{", src.index("stmts[ST__MAX]")):]
+for _ in range(4):  # a macro may use another
+    body = re.sub(r"\b[A-Z][A-Z0-9_]*\b", lambda w: macros.get(w.group(0), w.group(0)), body)
 m = re.search(r"\[" + name + r"\]\s*=((?:\s*(?:/\*.*?\*/|\"(?:[^\"\\]|\\.)*\"))+)", body, re.S)
 if not m:
     sys.exit("bench_explain: %s not found in fcgi/db.c" % name)

@@ -93,7 +93,8 @@ export default {
     search: 'Search',
     sort: 'Sort',
     empty: 'No data',
-    actions: 'Actions'
+    actions: 'Actions',
+    totalMore: 'More than {n} (search or filter to narrow)'
   },
   form: {
     required: '{name} is required',

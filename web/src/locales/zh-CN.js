@@ -93,7 +93,8 @@ export default {
     search: '搜索',
     sort: '排序',
     empty: '暂无数据',
-    actions: '操作'
+    actions: '操作',
+    totalMore: '超过 {n} 条（请搜索或筛选）'
   },
   form: {
     required: '{name}为必填项',
