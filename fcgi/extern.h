@@ -856,6 +856,8 @@ const char	*ctx_text(struct ctx *, const char *zh, const char *en);
 void	 reply_header(struct ctx *, const char *, ...) CRM_PRINTF(2, 3);
 /* Answer status with the JSON value v (stolen: decref'd here). */
 void	 reply_json(struct ctx *, int status, struct json_t *v);
+void	 reply_json_with(struct ctx *, int status, struct json_t *v,
+	    const char *key, const char *json);
 /* Answer with no body (204). */
 void	 reply_empty(struct ctx *, int status);
 /* Answer the error e with its message in the request's language. */

@@ -87,8 +87,6 @@ h_customers_list(struct ctx *c)
 	const char	*sort = http_kv_get(&c->req.query, "sort");
 	PGresult	*res;
 	enum crm_err	 e;
-	json_t		*items;
-	json_error_t	 je;
 	long		 page, size;
 	long long	 total;
 	int		 cap;
@@ -136,15 +134,11 @@ h_customers_list(struct ctx *c)
 		reply_err(c, e, NULL);
 		return;
 	}
-	if ((items = json_loads(db_get(res, 0, 0), 0, &je)) == NULL) {
-		reply_err(c, ERR_INTERNAL, NULL);
-		return;
-	}
 	total = db_getll(res, 0, 1);
-	reply_json(c, 200, json_pack("{s:o, s:I, s:b, s:i, s:i, s:s}",
-	    "items", items, "total", (json_int_t)(total > cap ? cap : total),
-	    "total_more", total > cap,
-	    "page", (int)page, "size", (int)size, "view", view));
+	reply_json_with(c, 200, json_pack("{s:I, s:b, s:i, s:i, s:s}",
+	    "total", (json_int_t)(total > cap ? cap : total),
+	    "total_more", total > cap, "page", (int)page, "size", (int)size,
+	    "view", view), "items", db_get(res, 0, 0));
 }
 
 /* The customer as the reader may see it, or NULL (answered already). */
@@ -200,22 +194,19 @@ h_customers_timeline(struct ctx *c)
 {
 	PGresult	*res;
 	enum crm_err	 e;
-	json_t		*v, *items;
-	json_error_t	 je;
+	long long	 id = http_id(c->args[0]);
 
-	if ((v = visible_customer(c)) == NULL)
+	if ((e = cust_visible(c, id, NULL)) != ERR_OK) {
+		reply_err(c, e, NULL);
 		return;
+	}
 	res = db_exec(c->w->db, c->a, ST_CUST_TIMELINE, DB_ARGS(
-	    arena_printf(c->a, "%lld",
-	    (long long)json_integer_value(json_object_get(v, "id")))), &e);
-	json_decref(v);
+	    arena_printf(c->a, "%lld", id)), &e);
 	if (res == NULL) {
 		reply_err(c, e, NULL);
 		return;
 	}
-	items = json_loads(db_get(res, 0, 0), 0, &je);
-	reply_json(c, 200, json_pack("{s:o}", "items", items ? items :
-	    json_array()));
+	reply_json_with(c, 200, json_object(), "items", db_get(res, 0, 0));
 }
 
 /*
@@ -237,15 +228,14 @@ h_customers_activity(struct ctx *c)
 {
 	PGresult	*visits, *money;
 	enum crm_err	 e;
-	json_t		*v;
 	json_error_t	 je;
-	const char	*id;
+	long long	 cid = http_id(c->args[0]);
+	const char	*id = arena_printf(c->a, "%lld", cid);
 
-	if ((v = visible_customer(c)) == NULL)
+	if ((e = cust_visible(c, cid, NULL)) != ERR_OK) {
+		reply_err(c, e, NULL);
 		return;
-	id = arena_printf(c->a, "%lld",
-	    (long long)json_integer_value(json_object_get(v, "id")));
-	json_decref(v);
+	}
 	if ((visits = db_exec(c->w->db, c->a, ST_CUST_VISITS, DB_ARGS(id), &e))
 	    == NULL ||
 	    (money = db_exec(c->w->db, c->a, ST_CUST_MONEY, DB_ARGS(id), &e))

@@ -45,6 +45,35 @@ reply_json(struct ctx *c, int status, json_t *v)
 	json_decref(v);
 }
 
+/*
+ * Answer status with the object v and one more member, key (a plain name,
+ * not escaped) whose value is the JSON text json as PostgreSQL made it
+ * (json_agg of a page of rows): copied, never parsed and dumped again,
+ * which is most of a list's cost in jansson.  v is released here.
+ */
+void
+reply_json_with(struct ctx *c, int status, json_t *v, const char *key,
+    const char *json)
+{
+	struct buf	*b = &c->rep.body;
+
+	reply_json(c, status, v);
+	if (c->rep.status != status || b->len < 2 || b->data[b->len - 1] != '}')
+		return;
+	b->len--;
+	if (b->len > 1)
+		buf_putc(b, ',');
+	buf_printf(b, "\"%s\":", key);
+	buf_puts(b, json != NULL && *json != '\0' ? json : "null");
+	buf_putc(b, '}');
+	if (b->overflow) {
+		b->overflow = 0;
+		b->len = 0;
+		log_err("reply: could not encode the answer");
+		reply_err(c, ERR_INTERNAL, NULL);
+	}
+}
+
 /* Answer with an empty body. */
 void
 reply_empty(struct ctx *c, int status)
