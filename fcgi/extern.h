@@ -421,6 +421,7 @@ enum stmt {
 	ST_IMPORT_DONE,
 	ST_IMPORT_CUSTOMERS,
 	ST_IMPORT_CUSTOM_PLANS,
+	ST_IMPORT_SERVER_PLANS,
 	ST_SEQ_RESERVE,
 	/* user-defined reports (h_reports.c) */
 	ST_REPORT_GET,

@@ -603,8 +603,7 @@ h_import_upload(struct ctx *c)
 	arena_cleanup_add(c->a, (void (*)(void *))json_decref, p.seen);
 	arena_cleanup_add(c->a, (void (*)(void *))json_decref, p.ctx);
 
-	if ((e = db_begin(c->w->db)) != ERR_OK ||
-	    db_exec(c->w->db, c->a, ST_IMPORT_CUSTOM_PLANS, 0, NULL, &e) == NULL)
+	if ((e = db_begin(c->w->db)) != ERR_OK)
 		goto fail;
 	res = db_exec(c->w->db, c->a, ST_IMPORT_NEW, DB_ARGS(
 	    arena_printf(c->a, "%lld", c->user->id), name,

@@ -206,6 +206,10 @@ wf_import_apply(struct ctx *c, struct doc *d)
 		    db_get(res, 0, 0), db_get(res, 0, 1)));
 		goto out;
 	}
+	/* Only that query needed custom plans (see ST_IMPORT_SERVER_PLANS). */
+	if (db_exec(c->w->db, c->a, ST_IMPORT_SERVER_PLANS, 0, NULL, &e) ==
+	    NULL)
+		goto out;
 	res = db_exec(c->w->db, c->a, ST_SEQ_RESERVE, DB_ARGS("customer",
 	    arena_printf(c->a, "%ld", n)), &e);
 	if (res == NULL)
