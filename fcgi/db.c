@@ -8,6 +8,7 @@
  * statements prepared again) by the next db_ensure, at most twice a second
  * so a dead server does not turn every request into a connect storm.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -796,6 +797,17 @@ static const char *const stmts[ST__MAX] = {
 	    "version",
 };
 
+/*
+ * COPY ... FROM STDIN texts (db_copy_in): not prepared statements, the
+ * simple protocol runs them.
+ */
+static const char *const copies[CP__MAX] = {
+	/* Tab-separated: import_id, rowno, seq, data, extra, name_norm, owner_id. */
+	[CP_IMPORT_ROWS] =
+	    "copy import_rows (import_id, rowno, seq, data, extra, name_norm, "
+	    "owner_id) from stdin",
+};
+
 struct db {
 	char		*conninfo;
 	PGconn		*conn;
@@ -1081,6 +1093,43 @@ db_simple(struct db *db, const char *sql)
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		e = db_fail(db, res, ST__MAX);
 	PQclear(res);
+	return e;
+}
+
+/* See extern.h. */
+enum crm_err
+db_copy_in(struct db *db, enum copy cp, const char *data, size_t len)
+{
+	PGresult	*res;
+	enum crm_err	 e = ERR_OK;
+	int		 put;
+
+	if ((unsigned)cp >= CP__MAX || copies[cp] == NULL)
+		abort();
+	if (len > INT_MAX)
+		return ERR_TOO_LARGE;
+	if (db_ensure(db) == -1)
+		return ERR_UNAVAILABLE;
+	res = PQexec(db->conn, copies[cp]);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		e = db_fail(db, res, ST__MAX);
+		PQclear(res);
+		return e;
+	}
+	PQclear(res);
+	put = len > 0 ? PQputCopyData(db->conn, data, (int)len) : 1;
+	if (PQputCopyEnd(db->conn, put == 1 ? NULL : "not sent") != 1) {
+		log_warn("db: copy: %s", PQerrorMessage(db->conn));
+		db_drop(db);
+		return ERR_UNAVAILABLE;
+	}
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && e == ERR_OK)
+			e = db_fail(db, res, ST__MAX);
+		PQclear(res);
+		if (db->conn == NULL)
+			break;
+	}
 	return e;
 }
 

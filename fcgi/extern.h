@@ -277,6 +277,24 @@ int		 rules_call(struct rules *, struct arena *, const char *name,
 		    const char *fn, const char *argjson, char **out,
 		    char **errmsg);
 /*
+ * rules_call for many rows at once, without JSON for the rows: calls
+ * fn(args..., rows), args from argjson (a JSON array, or NULL), rows a Lua
+ * array of nrows arrays of ncols strings made from cells (row by row; NULL
+ * is "").  The result must be an array of nrows tables; for row i (from 0)
+ * each(arg, i, vals) is called with vals[k] the member fields[k] of its
+ * table: the string itself, or when as_json[k] the value as compact JSON
+ * (keys sorted); NULL when the member is nil.  The strings are valid only
+ * during that call.  each returns 0, or -1 to stop (the call then fails).
+ * Returns 0, or -1 with *errmsg as for rules_call.
+ */
+typedef int	(*rules_row_fn)(void *arg, size_t i, const char *const *vals);
+int		 rules_call_rows(struct rules *, struct arena *,
+		    const char *name, const char *fn, const char *argjson,
+		    const char *const *cells, size_t nrows, size_t ncols,
+		    const char *const *fields, const int *as_json,
+		    size_t nfields, rules_row_fn each, void *arg,
+		    char **errmsg);
+/*
  * The whole value rules/name.lua returns, as JSON text in the arena (a
  * report definition): 0, or -1 with *errmsg as for rules_call.
  */
@@ -465,6 +483,17 @@ PGresult	*db_exec_dynamic(struct db *, struct arena *, const char *sql,
 #define DB_ARGS(...) \
 	(int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(char *)), \
 	(const char *const[]){ __VA_ARGS__ }
+/* COPY ... FROM STDIN texts (db.c copies[]). */
+enum copy {
+	CP_IMPORT_ROWS,
+	CP__MAX
+};
+/*
+ * Send len bytes of COPY text-format data (tab-separated lines) with the
+ * COPY of cp, inside the caller's transaction; ERR_OK or the failure.
+ */
+enum crm_err	 db_copy_in(struct db *, enum copy, const char *data,
+		    size_t len);
 /* Transaction control; db_rollback is a no-op outside a transaction. */
 enum crm_err	 db_begin(struct db *);
 enum crm_err	 db_commit(struct db *);
