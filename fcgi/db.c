@@ -844,7 +844,10 @@ struct db {
 	char		 sqlstate[6];
 	uint64_t	 dyn[DB_DYN_MAX];	/* db_exec_dynamic: prepared */
 	size_t		 ndyn;		/* on this connection */
+	int		 copying;	/* a db_copy_in's answer not read yet */
 };
+
+static enum crm_err	db_copy_wait(struct db *);
 
 /* A handle; nothing is connected until db_ensure. */
 struct db *
@@ -881,6 +884,7 @@ db_drop(struct db *db)
 	db->conn = NULL;
 	db->up = 0;
 	db->ndyn = 0;
+	db->copying = 0;
 }
 
 static int
@@ -1004,6 +1008,8 @@ db_exec_fmt(struct db *db, struct arena *a, enum stmt st, int n,
 
 	if ((unsigned)st >= ST__MAX)
 		abort();
+	if (db->copying && (*err = db_copy_wait(db)) != ERR_OK)
+		return NULL;
 	if (db_ensure(db) == -1) {
 		*err = ERR_UNAVAILABLE;
 		return NULL;
@@ -1067,6 +1073,8 @@ db_exec_dynamic(struct db *db, struct arena *a, const char *sql, int n,
 
 	if (n < 0 || n > 64)
 		abort();
+	if (db->copying && (*err = db_copy_wait(db)) != ERR_OK)
+		return NULL;
 	if (db_ensure(db) == -1) {
 		*err = ERR_UNAVAILABLE;
 		return NULL;
@@ -1115,6 +1123,9 @@ db_simple(struct db *db, const char *sql)
 	PGresult	*res;
 	enum crm_err	 e = ERR_OK;
 
+	if (db->copying && (e = db_copy_wait(db)) != ERR_OK &&
+	    strcmp(sql, "rollback") != 0)
+		return e;
 	if (db_ensure(db) == -1)
 		return ERR_UNAVAILABLE;
 	res = PQexec(db->conn, sql);
@@ -1124,18 +1135,40 @@ db_simple(struct db *db, const char *sql)
 	return e;
 }
 
+/* Read the answer of the COPY db_copy_in sent. */
+static enum crm_err
+db_copy_wait(struct db *db)
+{
+	PGresult	*res;
+	enum crm_err	 e = ERR_OK;
+
+	db->copying = 0;
+	if (db->conn == NULL)
+		return ERR_UNAVAILABLE;
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && e == ERR_OK)
+			e = db_fail(db, res, ST__MAX);
+		PQclear(res);
+		if (db->conn == NULL)
+			break;
+	}
+	return e;
+}
+
 /* See extern.h. */
 enum crm_err
 db_copy_in(struct db *db, enum copy cp, const char *data, size_t len)
 {
 	PGresult	*res;
-	enum crm_err	 e = ERR_OK;
+	enum crm_err	 e;
 	int		 put;
 
 	if ((unsigned)cp >= CP__MAX || copies[cp] == NULL)
 		abort();
 	if (len > INT_MAX)
 		return ERR_TOO_LARGE;
+	if (db->copying && (e = db_copy_wait(db)) != ERR_OK)
+		return e;
 	if (db_ensure(db) == -1)
 		return ERR_UNAVAILABLE;
 	res = PQexec(db->conn, copies[cp]);
@@ -1151,14 +1184,9 @@ db_copy_in(struct db *db, enum copy cp, const char *data, size_t len)
 		db_drop(db);
 		return ERR_UNAVAILABLE;
 	}
-	while ((res = PQgetResult(db->conn)) != NULL) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK && e == ERR_OK)
-			e = db_fail(db, res, ST__MAX);
-		PQclear(res);
-		if (db->conn == NULL)
-			break;
-	}
-	return e;
+	/* The server works through it while the caller goes on. */
+	db->copying = 1;
+	return ERR_OK;
 }
 
 /* Start a transaction. */
@@ -1179,6 +1207,8 @@ db_commit(struct db *db)
 void
 db_rollback(struct db *db)
 {
+	if (db->copying)
+		(void)db_copy_wait(db);
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
 		return;
 	if (PQtransactionStatus(db->conn) != PQTRANS_IDLE)

@@ -493,7 +493,10 @@ enum copy {
 };
 /*
  * Send len bytes of COPY text-format data (tab-separated lines) with the
- * COPY of cp, inside the caller's transaction; ERR_OK or the failure.
+ * COPY of cp, inside the caller's transaction, without waiting for the
+ * server to store them: the next call on the connection (db_exec*,
+ * db_copy_in, db_commit...) reads the answer first and fails with the
+ * COPY's error if it had one.  ERR_OK, or the failure to send.
  */
 enum crm_err	 db_copy_in(struct db *, enum copy, const char *data,
 		    size_t len);
