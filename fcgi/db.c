@@ -845,6 +845,7 @@ struct db {
 	uint64_t	 dyn[DB_DYN_MAX];	/* db_exec_dynamic: prepared */
 	size_t		 ndyn;		/* on this connection */
 	int		 copying;	/* a db_copy_in's answer not read yet */
+	int		 sent;		/* a db_exec_send's answer not read yet */
 };
 
 static enum crm_err	db_copy_wait(struct db *);
@@ -885,6 +886,7 @@ db_drop(struct db *db)
 	db->up = 0;
 	db->ndyn = 0;
 	db->copying = 0;
+	db->sent = 0;
 }
 
 static int
@@ -1008,7 +1010,7 @@ db_exec_fmt(struct db *db, struct arena *a, enum stmt st, int n,
 
 	if ((unsigned)st >= ST__MAX)
 		abort();
-	if (db->copying && (*err = db_copy_wait(db)) != ERR_OK)
+	if ((db->copying || db->sent) && (*err = db_copy_wait(db)) != ERR_OK)
 		return NULL;
 	if (db_ensure(db) == -1) {
 		*err = ERR_UNAVAILABLE;
@@ -1073,7 +1075,7 @@ db_exec_dynamic(struct db *db, struct arena *a, const char *sql, int n,
 
 	if (n < 0 || n > 64)
 		abort();
-	if (db->copying && (*err = db_copy_wait(db)) != ERR_OK)
+	if ((db->copying || db->sent) && (*err = db_copy_wait(db)) != ERR_OK)
 		return NULL;
 	if (db_ensure(db) == -1) {
 		*err = ERR_UNAVAILABLE;
@@ -1123,7 +1125,7 @@ db_simple(struct db *db, const char *sql)
 	PGresult	*res;
 	enum crm_err	 e = ERR_OK;
 
-	if (db->copying && (e = db_copy_wait(db)) != ERR_OK &&
+	if ((db->copying || db->sent) && (e = db_copy_wait(db)) != ERR_OK &&
 	    strcmp(sql, "rollback") != 0)
 		return e;
 	if (db_ensure(db) == -1)
@@ -1135,24 +1137,84 @@ db_simple(struct db *db, const char *sql)
 	return e;
 }
 
-/* Read the answer of the COPY db_copy_in sent. */
+/*
+ * Read the answer of the COPY db_copy_in sent (or of a statement
+ * db_exec_send sent and nobody waited for): its failure, if any.
+ */
 static enum crm_err
 db_copy_wait(struct db *db)
 {
 	PGresult	*res;
+	ExecStatusType	 rs;
 	enum crm_err	 e = ERR_OK;
 
-	db->copying = 0;
+	db->copying = db->sent = 0;
 	if (db->conn == NULL)
 		return ERR_UNAVAILABLE;
 	while ((res = PQgetResult(db->conn)) != NULL) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK && e == ERR_OK)
+		rs = PQresultStatus(res);
+		if (rs != PGRES_COMMAND_OK && rs != PGRES_TUPLES_OK &&
+		    e == ERR_OK)
 			e = db_fail(db, res, ST__MAX);
 		PQclear(res);
 		if (db->conn == NULL)
 			break;
 	}
 	return e;
+}
+
+/* See extern.h. */
+enum crm_err
+db_exec_send(struct db *db, enum stmt st, int n, const char *const *params)
+{
+	char		 name[16];
+	enum crm_err	 e;
+
+	if ((unsigned)st >= ST__MAX)
+		abort();
+	if ((db->copying || db->sent) && (e = db_copy_wait(db)) != ERR_OK)
+		return e;
+	if (db_ensure(db) == -1)
+		return ERR_UNAVAILABLE;
+	snprintf(name, sizeof(name), "s%d", (int)st);
+	if (PQsendQueryPrepared(db->conn, name, n, params, NULL, NULL, 0) !=
+	    1) {
+		log_warn("db: send (stmt %d): %s", (int)st,
+		    PQerrorMessage(db->conn));
+		db_drop(db);
+		return ERR_UNAVAILABLE;
+	}
+	db->sent = 1;
+	return ERR_OK;
+}
+
+/* See extern.h. */
+PGresult *
+db_exec_wait(struct db *db, struct arena *a, enum stmt st, enum crm_err *err)
+{
+	PGresult	*res, *more;
+	ExecStatusType	 rs;
+
+	if (!db->sent || db->conn == NULL) {
+		*err = ERR_UNAVAILABLE;
+		return NULL;
+	}
+	db->sent = 0;
+	res = PQgetResult(db->conn);
+	while ((more = PQgetResult(db->conn)) != NULL)
+		PQclear(more);
+	rs = PQresultStatus(res);
+	if (res != NULL && (rs == PGRES_TUPLES_OK || rs == PGRES_COMMAND_OK)) {
+		if (arena_cleanup_add(a, db_clear, res) == -1) {
+			*err = ERR_INTERNAL;
+			return NULL;
+		}
+		*err = ERR_OK;
+		return res;
+	}
+	*err = db_fail(db, res, st);
+	PQclear(res);
+	return NULL;
 }
 
 /* See extern.h. */
@@ -1167,7 +1229,7 @@ db_copy_in(struct db *db, enum copy cp, const char *data, size_t len)
 		abort();
 	if (len > INT_MAX)
 		return ERR_TOO_LARGE;
-	if (db->copying && (e = db_copy_wait(db)) != ERR_OK)
+	if ((db->copying || db->sent) && (e = db_copy_wait(db)) != ERR_OK)
 		return e;
 	if (db_ensure(db) == -1)
 		return ERR_UNAVAILABLE;
@@ -1207,7 +1269,7 @@ db_commit(struct db *db)
 void
 db_rollback(struct db *db)
 {
-	if (db->copying)
+	if (db->copying || db->sent)
 		(void)db_copy_wait(db);
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
 		return;

@@ -486,6 +486,16 @@ PGresult	*db_exec_dynamic(struct db *, struct arena *, const char *sql,
 #define DB_ARGS(...) \
 	(int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(char *)), \
 	(const char *const[]){ __VA_ARGS__ }
+/*
+ * db_exec in two halves, so the caller can work while the server runs
+ * the statement: db_exec_send sends it (ERR_OK or the failure to send);
+ * db_exec_wait reads its result as db_exec returns it.  A call on the
+ * connection in between reads (and drops) the result first.
+ */
+enum crm_err	 db_exec_send(struct db *, enum stmt, int n,
+		    const char *const *params);
+PGresult	*db_exec_wait(struct db *, struct arena *, enum stmt,
+		    enum crm_err *);
 /* COPY ... FROM STDIN texts (db.c copies[]). */
 enum copy {
 	CP_IMPORT_ROWS,
