@@ -2236,7 +2236,8 @@ rows_main(lua_State *L)
 {
 	struct rowsctx	*x = lua_touserdata(L, 1);
 	struct enc	*e = x->e;
-	size_t		 i, k;
+	const char	*s;
+	size_t		 i, k, j, n, len;
 
 	if (lua_type(L, 2) != LUA_TTABLE || lua_rawlen(L, 2) != x->nrows)
 		return luaL_error(L, "the result must be an array of %d "
@@ -2260,9 +2261,17 @@ rows_main(lua_State *L)
 				enc_value(L, e, lua_gettop(L));
 				e->depth = 0;
 				x->vals[k] = buf_cstr(e->b);
-			} else if (lua_type(L, -1) == LUA_TSTRING)
-				x->vals[k] = lua_tostring(L, -1);
-			else
+			} else if (lua_type(L, -1) == LUA_TSTRING) {
+				/* As the JSON encoder would: UTF-8, no NUL. */
+				s = lua_tolstring(L, -1, &len);
+				for (j = 0; j < len; j += n)
+					if ((n = utf8_seq((const unsigned char *)s +
+					    j, len - j)) == 0 || s[j] == '\0')
+						return luaL_error(L, "result[%d].%s "
+						    "is not valid UTF-8 text",
+						    (int)i + 1, x->fields[k]);
+				x->vals[k] = s;
+			} else
 				return luaL_error(L, "result[%d].%s is not a "
 				    "string", (int)i + 1, x->fields[k]);
 			/* A string stays alive in the row's table. */

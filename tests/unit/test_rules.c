@@ -542,6 +542,10 @@ test_call_rows(void **state)
 	    "end,\n"
 	    "short = function(tag, rows) return { {} } end,\n"
 	    "number = function(tag, rows) return { { first = 1 }, {} } end,\n"
+	    "bytes = function(tag, rows) return { { first = 'a\\255' }, {} } "
+	    "end,\n"
+	    "nul = function(tag, rows) return { { first = 'a\\0b' }, {} } "
+	    "end,\n"
 	    "}\n", time(NULL) - 10);
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(rules_call_rows(r, &A, "rows", "pick", "[\"x\"]",
@@ -558,6 +562,12 @@ test_call_rows(void **state)
 	assert_int_equal(rules_call_rows(r, &A, "rows", "number", "[\"x\"]",
 	    cells, 2, 2, fields, as_json, 4, collect_row, &s, &err), -1);
 	assert_non_null(strstr(err, "result[1].first is not a string"));
+	assert_int_equal(rules_call_rows(r, &A, "rows", "bytes", "[\"x\"]",
+	    cells, 2, 2, fields, as_json, 4, collect_row, &s, &err), -1);
+	assert_non_null(strstr(err, "result[1].first is not valid UTF-8"));
+	assert_int_equal(rules_call_rows(r, &A, "rows", "nul", "[\"x\"]",
+	    cells, 2, 2, fields, as_json, 4, collect_row, &s, &err), -1);
+	assert_non_null(strstr(err, "result[1].first is not valid UTF-8"));
 	/* The callback stops the walk: the call fails. */
 	memset(&s, 0, sizeof(s));
 	s.stop_at = 2;
