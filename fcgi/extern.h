@@ -277,6 +277,24 @@ int		 rules_call(struct rules *, struct arena *, const char *name,
 		    const char *fn, const char *argjson, char **out,
 		    char **errmsg);
 /*
+ * rules_call for many rows at once, without JSON for the rows: calls
+ * fn(args..., rows), args from argjson (a JSON array, or NULL), rows a Lua
+ * array of nrows arrays of ncols strings made from cells (row by row; NULL
+ * is "").  The result must be an array of nrows tables; for row i (from 0)
+ * each(arg, i, vals) is called with vals[k] the member fields[k] of its
+ * table: the string itself, or when as_json[k] the value as compact JSON
+ * (keys sorted); NULL when the member is nil.  The strings are valid only
+ * during that call.  each returns 0, or -1 to stop (the call then fails).
+ * Returns 0, or -1 with *errmsg as for rules_call.
+ */
+typedef int	(*rules_row_fn)(void *arg, size_t i, const char *const *vals);
+int		 rules_call_rows(struct rules *, struct arena *,
+		    const char *name, const char *fn, const char *argjson,
+		    const char *const *cells, size_t nrows, size_t ncols,
+		    const char *const *fields, const int *as_json,
+		    size_t nfields, rules_row_fn each, void *arg,
+		    char **errmsg);
+/*
  * The whole value rules/name.lua returns, as JSON text in the arena (a
  * report definition): 0, or -1 with *errmsg as for rules_call.
  */
@@ -423,10 +441,14 @@ enum stmt {
 	ST_IMPORT_PENDING,
 	ST_IMPORT_DUPS_NOW,
 	ST_IMPORT_INSERT,
+	ST_IMPORT_KEYS,
+	ST_IMPORT_ROW_CHECKS_OFF,
+	ST_IMPORT_ROW_CHECKS_ON,
 	ST_IMPORT_PROGRESS,
 	ST_IMPORT_DONE,
 	ST_IMPORT_CUSTOMERS,
 	ST_IMPORT_CUSTOM_PLANS,
+	ST_IMPORT_SERVER_PLANS,
 	ST_SEQ_RESERVE,
 	/* user-defined reports (h_reports.c) */
 	ST_REPORT_GET,
@@ -470,6 +492,30 @@ PGresult	*db_exec_dynamic(struct db *, struct arena *, const char *sql,
 #define DB_ARGS(...) \
 	(int)(sizeof((const char *[]){ __VA_ARGS__ }) / sizeof(char *)), \
 	(const char *const[]){ __VA_ARGS__ }
+/*
+ * db_exec in two halves, so the caller can work while the server runs
+ * the statement: db_exec_send sends it (ERR_OK or the failure to send);
+ * db_exec_wait reads its result as db_exec returns it.  A call on the
+ * connection in between reads (and drops) the result first.
+ */
+enum crm_err	 db_exec_send(struct db *, enum stmt, int n,
+		    const char *const *params);
+PGresult	*db_exec_wait(struct db *, struct arena *, enum stmt,
+		    enum crm_err *);
+/* COPY ... FROM STDIN texts (db.c copies[]). */
+enum copy {
+	CP_IMPORT_ROWS,
+	CP__MAX
+};
+/*
+ * Send len bytes of COPY text-format data (tab-separated lines) with the
+ * COPY of cp, inside the caller's transaction, without waiting for the
+ * server to store them: the next call on the connection (db_exec*,
+ * db_copy_in, db_commit...) reads the answer first and fails with the
+ * COPY's error if it had one.  ERR_OK, or the failure to send.
+ */
+enum crm_err	 db_copy_in(struct db *, enum copy, const char *data,
+		    size_t len);
 /* Transaction control; db_rollback is a no-op outside a transaction. */
 enum crm_err	 db_begin(struct db *);
 enum crm_err	 db_commit(struct db *);

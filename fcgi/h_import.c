@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -230,21 +231,110 @@ h_import_template(struct ctx *c)
 
 /* -------------------------------------------------------------- pre-check */
 
+/* A row that passed the rule, waiting for the archive and owner checks. */
+struct cand {
+	size_t		 rowno;
+	const char	*norm, *owner, *data, *extra;
+};
+
+/*
+ * The folded names met so far and the row of each: an open-addressing
+ * table of 16-byte slots over names kept in their own arena, about a
+ * third of what a jansson object of 100,000 names takes.
+ */
+struct seen_slot {
+	const char	*norm;		/* NULL: free */
+	uint32_t	 hash;
+	uint32_t	 row;
+};
+
+struct seen {
+	struct arena	 names;
+	struct seen_slot *v;
+	size_t		 cap, n;	/* cap: a power of 2, or 0 */
+};
+
+static uint32_t
+seen_hash(const char *s)
+{
+	uint32_t	 h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The slot of norm, or the free slot where it would go. */
+static struct seen_slot *
+seen_slot(struct seen *t, const char *norm, uint32_t h)
+{
+	size_t	 i = h & (t->cap - 1);
+
+	while (t->v[i].norm != NULL && (t->v[i].hash != h ||
+	    strcmp(t->v[i].norm, norm) != 0))
+		i = (i + 1) & (t->cap - 1);
+	return &t->v[i];
+}
+
+/* The first row of norm (0: none yet, and now row); -1 out of memory. */
+static long
+seen_put(struct seen *t, const char *norm, size_t row)
+{
+	struct seen_slot	*old = t->v, *sl;
+	size_t			 ocap = t->cap, i;
+	uint32_t		 h = seen_hash(norm);
+
+	if (t->n + 1 > t->cap / 2) {
+		t->cap = ocap ? ocap * 2 : 1024;
+		if ((t->v = calloc(t->cap, sizeof(*t->v))) == NULL) {
+			t->v = old;
+			t->cap = ocap;
+			return -1;
+		}
+		for (i = 0; i < ocap; i++)
+			if (old[i].norm != NULL)
+				*seen_slot(t, old[i].norm, old[i].hash) = old[i];
+		free(old);
+	}
+	sl = seen_slot(t, norm, h);
+	if (sl->norm != NULL)
+		return (long)sl->row;
+	if ((sl->norm = arena_strdup(&t->names, norm)) == NULL)
+		return -1;
+	sl->hash = h;
+	sl->row = (uint32_t)row;
+	t->n++;
+	return 0;
+}
+
+static void
+seen_free(void *arg)
+{
+	struct seen	*t = arg;
+
+	free(t->v);
+	arena_free(&t->names);
+	memset(t, 0, sizeof(*t));
+}
+
 struct pre {
 	struct ctx	*c;
 	struct arena	 chunk;		/* memory of the chunk in hand */
 	json_t		*keys;		/* field key of each column ("" none) */
 	json_t		*headers;	/* the header texts */
-	json_t		*rows;		/* the chunk's rows: arrays of texts */
+	const char	**cells;	/* the chunk's rows: CHUNK * ncols */
+	size_t		 ncols;
+	char		*args;		/* JSON [keys, ctx] for the rule */
 	json_t		*ctx;		/* what rules see of the applicant */
 	size_t		 rownos[CHUNK];
-	size_t		 n;
+	struct cand	 cand[CHUNK];
+	size_t		 n, ncand;
 	long long	 id;
 	const char	*sid;
 	long		 total, good, bad;
 	json_t		*problems;	/* the first MAX_PROBLEMS */
 	json_t		*counts;	/* by code, and "total" */
-	json_t		*seen;		/* name_norm -> first row */
+	struct seen	*seen;		/* name_norm -> first row */
 	int		 header_done;
 	int		 fatal;		/* required columns missing */
 	enum crm_err	 err;		/* a database or rule failure */
@@ -305,6 +395,7 @@ header(struct pre *p, const struct sheet_row *row)
 		return -1;
 	}
 	p->keys = json_object_get(h, "keys");
+	p->ncols = json_array_size(p->keys);
 	json_array_foreach(json_object_get(h, "unknown"), i, v) {
 		const char *t = json_string_value(json_object_get(v, "text"));
 
@@ -332,40 +423,49 @@ header(struct pre *p, const struct sheet_row *row)
 	return p->fatal ? -1 : 0;
 }
 
+/* Append s to b as a COPY text-format value (backslash escapes). */
+static void
+copy_value(struct buf *b, const char *s)
+{
+	const char	*run = s;
+
+	for (; *s != '\0'; s++) {
+		const char *esc = *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" :
+		    *s == '\n' ? "\\n" : *s == '\r' ? "\\r" : NULL;
+
+		if (esc == NULL)
+			continue;
+		buf_write(b, run, (size_t)(s - run));
+		buf_puts(b, esc);
+		run = s + 1;
+	}
+	buf_write(b, run, (size_t)(s - run));
+}
+
 /*
- * Check the chunk in hand: the form rule per row, duplicates inside the
- * file, names already in the archive, owners; store the good rows.
+ * One row's answer from import.check (rules_call_rows): its errors, or
+ * its folded name, owner and data, kept for the archive and owner checks.
  */
 static int
-flush(struct pre *p)
+on_checked(void *arg, size_t i, const char *const *v)
 {
+	struct pre	*p = arg;
 	struct ctx	*c = p->c;
-	json_t		*res, *r, *errs, *e, *norms, *logins, *dups, *owners;
-	json_t		*put, *cand;
-	PGresult	*q;
-	const char	*norm, *owner;
-	char		*text;
-	size_t		 i, j, row;
-	int		 k;
+	struct cand	*k;
+	json_t		*errs, *e;
+	json_error_t	 je;
+	size_t		 j, row = p->rownos[i];
+	long		 first;
 
-	if (p->n == 0)
-		return 0;
-	res = import_rules(c, &p->chunk, "import", "check", json_pack("[O, O, O]",
-	    p->keys, p->rows, p->ctx));
-	if (res == NULL || !json_is_array(res) || json_array_size(res) != p->n) {
-		p->err = ctx_fail(c, ERR_RULE, NULL, NULL);
-		return -1;
-	}
-	norms = json_array();
-	logins = json_array();
-	cand = json_array();
-	arena_cleanup_add(&p->chunk, (void (*)(void *))json_decref, norms);
-	arena_cleanup_add(&p->chunk, (void (*)(void *))json_decref, logins);
-	arena_cleanup_add(&p->chunk, (void (*)(void *))json_decref, cand);
-	json_array_foreach(res, i, r) {
-		row = p->rownos[i];
-		errs = json_object_get(r, "errors");
-		if (json_is_array(errs) && json_array_size(errs) > 0) {
+	/* v: errors, norm, owner (texts), data, extra (JSON). */
+	if (v[0] != NULL && strcmp(v[0], "[]") != 0) {
+		if ((errs = json_loads(v[0], 0, &je)) == NULL ||
+		    !json_is_array(errs)) {
+			json_decref(errs);
+			p->err = ctx_fail(c, ERR_RULE, NULL, NULL);
+			return -1;
+		}
+		if (json_array_size(errs) > 0) {
 			json_array_foreach(errs, j, e) {
 				const char *f = json_string_value(
 				    json_object_get(e, "field"));
@@ -374,36 +474,98 @@ flush(struct pre *p)
 				    json_string_value(json_object_get(e, "zh")),
 				    json_string_value(json_object_get(e, "en")));
 			}
+			json_decref(errs);
 			p->bad++;
-			continue;
+			return 0;
 		}
-		norm = json_string_value(json_object_get(r, "norm"));
-		if (norm == NULL) {
-			p->err = ctx_fail(c, ERR_RULE, NULL, NULL);
+		json_decref(errs);
+	}
+	if (v[1] == NULL) {
+		p->err = ctx_fail(c, ERR_RULE, NULL, NULL);
+		return -1;
+	}
+	if ((first = seen_put(p->seen, v[1], row)) == -1) {
+		p->err = ctx_fail(c, ERR_INTERNAL, NULL, NULL);
+		return -1;
+	}
+	if (first > 0) {
+		problem(p, row, column_of(p, "name"), "name",
+		    "duplicate_in_file", arena_printf(c->a,
+		    "与第 %ld 行的客户重名。", first),
+		    arena_printf(c->a, "Same customer as row %ld.", first));
+		p->bad++;
+		return 0;
+	}
+	k = &p->cand[p->ncand++];
+	k->rowno = row;
+	k->norm = arena_strdup(&p->chunk, v[1]);
+	k->owner = v[2] != NULL ? arena_strdup(&p->chunk, v[2]) : NULL;
+	k->data = arena_strdup(&p->chunk, v[3] != NULL ? v[3] : "{}");
+	k->extra = arena_strdup(&p->chunk, v[4] != NULL ? v[4] : "{}");
+	if (k->norm == NULL || (v[2] != NULL && k->owner == NULL) ||
+	    k->data == NULL || k->extra == NULL) {
+		p->err = ctx_fail(c, ERR_INTERNAL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Check the chunk in hand: the form rule per row, duplicates inside the
+ * file, names already in the archive, owners; store the good rows (COPY).
+ */
+static int
+flush(struct pre *p)
+{
+	static const char *const fields[] = { "errors", "norm", "owner",
+	    "data", "extra" };
+	static const int as_json[] = { 1, 0, 0, 1, 1 };
+	struct ctx	*c = p->c;
+	struct cand	*k;
+	json_t		*norms, *logins, *dups, *owners, *e;
+	struct buf	 out;
+	PGresult	*q;
+	char		*text, *msg;
+	size_t		 i;
+	int		 r;
+
+	if (p->n == 0)
+		return 0;
+	if (p->args == NULL) {
+		e = json_pack("[O, O]", p->keys, p->ctx);
+		text = e != NULL ? json_dumps(e, JSON_COMPACT) : NULL;
+		json_decref(e);
+		p->args = text ? arena_strdup(c->a, text) : NULL;
+		free(text);
+		if (p->args == NULL) {
+			p->err = ctx_fail(c, ERR_INTERNAL, NULL, NULL);
 			return -1;
 		}
-		if ((e = json_object_get(p->seen, norm)) != NULL) {
-			problem(p, row, column_of(p, "name"), "name",
-			    "duplicate_in_file", arena_printf(c->a,
-			    "与第 %lld 行的客户重名。", (long long)
-			    json_integer_value(e)), arena_printf(c->a,
-			    "Same customer as row %lld.", (long long)
-			    json_integer_value(e)));
-			p->bad++;
-			continue;
-		}
-		json_object_set_new(p->seen, norm, json_integer((json_int_t)row));
-		json_array_append_new(norms, json_string(norm));
-		if ((owner = json_string_value(json_object_get(r, "owner")))
-		    != NULL)
-			json_array_append_new(logins, json_string(owner));
-		json_object_set_new(r, "rowno", json_integer((json_int_t)row));
-		json_array_append(cand, r);
 	}
+	p->ncand = 0;
+	if (rules_call_rows(c->w->rules, &p->chunk, "import", "check_rows",
+	    p->args, p->cells, p->n, p->ncols, fields, as_json, 5, on_checked,
+	    p, &msg) == -1) {
+		if (p->err == ERR_OK) {
+			log_err("rules: import.check_rows: %s", msg);
+			p->err = ctx_fail(c, ERR_RULE, NULL, NULL);
+		}
+		return -1;
+	}
+	norms = json_array();
+	logins = json_array();
 	dups = json_object();
 	owners = json_object();
+	arena_cleanup_add(&p->chunk, (void (*)(void *))json_decref, norms);
+	arena_cleanup_add(&p->chunk, (void (*)(void *))json_decref, logins);
 	arena_cleanup_add(&p->chunk, (void (*)(void *))json_decref, dups);
 	arena_cleanup_add(&p->chunk, (void (*)(void *))json_decref, owners);
+	for (i = 0; i < p->ncand; i++) {
+		json_array_append_new(norms, json_string(p->cand[i].norm));
+		if (p->cand[i].owner != NULL)
+			json_array_append_new(logins,
+			    json_string(p->cand[i].owner));
+	}
 	if (json_array_size(norms) > 0) {
 		text = json_dumps(norms, JSON_COMPACT);
 		q = db_exec(c->w->db, &p->chunk, ST_IMPORT_ARCHIVE_DUPS,
@@ -411,9 +573,9 @@ flush(struct pre *p)
 		free(text);
 		if (q == NULL)
 			return -1;
-		for (k = 0; k < PQntuples(q); k++)
-			json_object_set_new(dups, db_get(q, k, 0),
-			    json_string(db_get(q, k, 1)));
+		for (r = 0; r < PQntuples(q); r++)
+			json_object_set_new(dups, db_get(q, r, 0),
+			    json_string(db_get(q, r, 1)));
 	}
 	if (json_array_size(logins) > 0) {
 		text = json_dumps(logins, JSON_COMPACT);
@@ -422,18 +584,15 @@ flush(struct pre *p)
 		free(text);
 		if (q == NULL)
 			return -1;
-		for (k = 0; k < PQntuples(q); k++)
-			json_object_set_new(owners, db_get(q, k, 0),
-			    json_integer(db_getll(q, k, 1)));
+		for (r = 0; r < PQntuples(q); r++)
+			json_object_set_new(owners, db_get(q, r, 0),
+			    json_string(db_get(q, r, 1)));
 	}
-	put = json_array();
-	arena_cleanup_add(&p->chunk, (void (*)(void *))json_decref, put);
-	json_array_foreach(cand, i, r) {
-		row = (size_t)json_integer_value(json_object_get(r, "rowno"));
-		norm = json_string_value(json_object_get(r, "norm"));
-		owner = json_string_value(json_object_get(r, "owner"));
-		if ((e = json_object_get(dups, norm)) != NULL) {
-			problem(p, row, column_of(p, "name"), "name",
+	buf_init(&out, &p->chunk, 64 * 1024 * 1024);
+	for (i = 0; i < p->ncand; i++) {
+		k = &p->cand[i];
+		if ((e = json_object_get(dups, k->norm)) != NULL) {
+			problem(p, k->rowno, column_of(p, "name"), "name",
 			    "duplicate_in_archive", arena_printf(c->a,
 			    "客户已存在：编号 %s。", json_string_value(e)),
 			    arena_printf(c->a, "This customer already exists: "
@@ -441,32 +600,35 @@ flush(struct pre *p)
 			p->bad++;
 			continue;
 		}
-		if (owner != NULL && json_object_get(owners, owner) == NULL) {
-			problem(p, row, column_of(p, "owner"), "owner",
+		e = k->owner != NULL ? json_object_get(owners, k->owner) : NULL;
+		if (k->owner != NULL && e == NULL) {
+			problem(p, k->rowno, column_of(p, "owner"), "owner",
 			    "unknown_owner", arena_printf(c->a,
-			    "负责人“%s”不存在或已停用。", owner), arena_printf(
+			    "负责人“%s”不存在或已停用。", k->owner), arena_printf(
 			    c->a, "The owner \"%s\" does not exist or is "
-			    "disabled.", owner));
+			    "disabled.", k->owner));
 			p->bad++;
 			continue;
 		}
 		p->good++;
-		json_array_append_new(put, json_pack("{s:I, s:I, s:O, s:O, s:s, "
-		    "s:O?}", "rowno", (json_int_t)row, "seq", (json_int_t)p->good,
-		    "data", json_object_get(r, "data"),
-		    "extra", json_object_get(r, "extra"), "norm", norm,
-		    "owner_id", owner ? json_object_get(owners, owner) : NULL));
+		buf_printf(&out, "%s\t%zu\t%ld\t", p->sid, k->rowno, p->good);
+		copy_value(&out, k->data);
+		buf_putc(&out, '\t');
+		copy_value(&out, k->extra);
+		buf_putc(&out, '\t');
+		copy_value(&out, k->norm);
+		buf_printf(&out, "\t%s\n", e != NULL ? json_string_value(e) :
+		    "\\N");
 	}
-	if (json_array_size(put) > 0) {
-		text = json_dumps(put, JSON_COMPACT);
-		q = db_exec(c->w->db, &p->chunk, ST_IMPORT_ROWS_PUT, DB_ARGS(
-		    p->sid, text), &p->err);
-		free(text);
-		if (q == NULL)
-			return -1;
+	if (out.overflow) {
+		p->err = ctx_fail(c, ERR_INTERNAL, NULL, NULL);
+		return -1;
 	}
-	json_array_clear(p->rows);
+	if (out.len > 0 && (p->err = db_copy_in(c->w->db, CP_IMPORT_ROWS,
+	    out.data, out.len)) != ERR_OK)
+		return -1;
 	p->n = 0;
+	p->cells = NULL;
 	arena_reset(&p->chunk);
 	return 0;
 }
@@ -476,25 +638,31 @@ static int
 on_row(void *arg, const struct sheet_row *row)
 {
 	struct pre	*p = arg;
-	json_t		*cells, *v;
+	const char	**cells;
 	size_t		 i, ncols;
 	int		 blank = 1;
 
 	if (!p->header_done)
 		return header(p, row);
-	ncols = json_array_size(p->keys);
+	ncols = p->ncols;
 	for (i = 0; i < row->ncells && i < ncols && blank; i++)
 		if (row->cells[i][strspn(row->cells[i], " \t\r\n")] != '\0')
 			blank = 0;
 	if (blank)
 		return 0;
 	p->total++;
-	cells = json_array();
-	for (i = 0; i < ncols; i++) {
-		v = json_string(i < row->ncells ? row->cells[i] : "");
-		json_array_append_new(cells, v ? v : json_string(""));
+	if (p->cells == NULL && (p->cells = arena_calloc(&p->chunk, CHUNK,
+	    (ncols ? ncols : 1) * sizeof(*p->cells))) == NULL) {
+		p->err = ctx_fail(p->c, ERR_INTERNAL, NULL, NULL);
+		return -1;
 	}
-	json_array_append_new(p->rows, cells);
+	cells = p->cells + p->n * ncols;
+	for (i = 0; i < ncols; i++)
+		if ((cells[i] = arena_strdup(&p->chunk, i < row->ncells ?
+		    row->cells[i] : "")) == NULL) {
+			p->err = ctx_fail(p->c, ERR_INTERNAL, NULL, NULL);
+			return -1;
+		}
 	p->rownos[p->n++] = row->rowno;
 	if (p->n == CHUNK)
 		return flush(p);
@@ -591,20 +759,21 @@ h_import_upload(struct ctx *c)
 	    memcmp(c->req.body, "PK\5\6", 4) == 0);
 	memset(&p, 0, sizeof(p));
 	p.c = c;
+	if ((p.seen = arena_calloc(c->a, 1, sizeof(*p.seen))) == NULL) {
+		reply_err(c, ERR_INTERNAL, NULL);
+		return;
+	}
+	arena_init(&p.seen->names, 0);
 	arena_init(&p.chunk, 0);
-	p.rows = json_array();
 	p.problems = json_array();
 	p.counts = json_object();
-	p.seen = json_object();
 	p.ctx = import_rule_ctx(c);
-	arena_cleanup_add(c->a, (void (*)(void *))json_decref, p.rows);
 	arena_cleanup_add(c->a, (void (*)(void *))json_decref, p.problems);
 	arena_cleanup_add(c->a, (void (*)(void *))json_decref, p.counts);
-	arena_cleanup_add(c->a, (void (*)(void *))json_decref, p.seen);
+	arena_cleanup_add(c->a, seen_free, p.seen);
 	arena_cleanup_add(c->a, (void (*)(void *))json_decref, p.ctx);
 
-	if ((e = db_begin(c->w->db)) != ERR_OK ||
-	    db_exec(c->w->db, c->a, ST_IMPORT_CUSTOM_PLANS, 0, NULL, &e) == NULL)
+	if ((e = db_begin(c->w->db)) != ERR_OK)
 		goto fail;
 	res = db_exec(c->w->db, c->a, ST_IMPORT_NEW, DB_ARGS(
 	    arena_printf(c->a, "%lld", c->user->id), name,

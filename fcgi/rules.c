@@ -135,6 +135,8 @@ struct callctx {
 	const char	*name;
 	const char	*fn;		/* NULL: only load, return the table */
 	json_t		*args;		/* array or NULL */
+	const char *const *cells;	/* rules_call_rows: a last argument */
+	size_t		 nrows, ncols;	/* of nrows arrays of ncols strings */
 };
 
 /* Carried into the protected call that loads a file. */
@@ -1964,6 +1966,29 @@ call_end(struct rules *r)
 		state_rebuild(r);
 }
 
+/*
+ * Push an array of nrows arrays of ncols strings (cells row by row; a NULL
+ * cell is ""), built as Lua tables straight from the C strings.
+ */
+static void
+push_rows(lua_State *L, const char *const *cells, size_t nrows, size_t ncols)
+{
+	size_t		 i, j;
+	const char	*s;
+
+	luaL_checkstack(L, 3, "rows");
+	lua_createtable(L, nrows > INT_MAX ? INT_MAX : (int)nrows, 0);
+	for (i = 0; i < nrows; i++) {
+		lua_createtable(L, ncols > INT_MAX ? INT_MAX : (int)ncols, 0);
+		for (j = 0; j < ncols; j++) {
+			s = cells[i * ncols + j];
+			lua_pushstring(L, s != NULL ? s : "");
+			lua_rawseti(L, -2, (lua_Integer)j + 1);
+		}
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
 /* Runs protected: the file's table, then the entry fn called or as is. */
 static int
 call_main(lua_State *L)
@@ -1986,6 +2011,10 @@ call_main(lua_State *L)
 	luaL_checkstack(L, (int)n + 2, "too many arguments");
 	for (i = 0; i < n; i++)
 		push_json(L, json_array_get(c->args, i), 1, 1);
+	if (c->cells != NULL) {
+		push_rows(L, c->cells, c->nrows, c->ncols);
+		n++;
+	}
 	lua_call(L, (int)n, 1);
 	return 1;
 }
@@ -2131,6 +2160,8 @@ rules_call(struct rules *r, struct arena *a, const char *name,
 	c.name = name;
 	c.fn = fn;
 	c.args = args;
+	c.cells = NULL;
+	c.nrows = c.ncols = 0;
 	if (call_run(r, &c, why, sizeof(why)) == 0) {
 		if ((*out = encode_result(r, a, why, sizeof(why))) != NULL)
 			rc = 0;
@@ -2169,6 +2200,8 @@ rules_value(struct rules *r, struct arena *a, const char *name, char **out,
 	c.name = name;
 	c.fn = NULL;
 	c.args = NULL;
+	c.cells = NULL;
+	c.nrows = c.ncols = 0;
 	if (call_run(r, &c, why, sizeof(why)) == 0) {
 		if ((*out = encode_result(r, a, why, sizeof(why))) != NULL)
 			rc = 0;
@@ -2179,6 +2212,162 @@ rules_value(struct rules *r, struct arena *a, const char *name, char **out,
 		snprintf(err, sizeof(err), "%s", why);
 	call_end(r);
 done:
+	if (rc == -1 && (*errmsg = arena_strdup(a, err)) == NULL)
+		*errmsg = oom;
+	return rc;
+}
+
+/* What rows_main walks: the result of a rules_call_rows. */
+struct rowsctx {
+	struct enc		*e;
+	size_t			 nrows;
+	const char *const	*fields;
+	const int		*as_json;
+	size_t			 nfields;
+	rules_row_fn		 each;
+	void			*arg;
+	const char		**vals;
+	int			 stopped;
+};
+
+/* Runs protected: hand each element of the result (at 2) to the callback. */
+static int
+rows_main(lua_State *L)
+{
+	struct rowsctx	*x = lua_touserdata(L, 1);
+	struct enc	*e = x->e;
+	const char	*s;
+	size_t		 i, k, j, n, len;
+
+	if (lua_type(L, 2) != LUA_TTABLE || lua_rawlen(L, 2) != x->nrows)
+		return luaL_error(L, "the result must be an array of %d "
+		    "tables, one per row", (int)x->nrows);
+	luaL_checkstack(L, (int)x->nfields + 4, "result");
+	for (i = 0; i < x->nrows; i++) {
+		if (lua_rawgeti(L, 2, (lua_Integer)i + 1) != LUA_TTABLE)
+			return luaL_error(L, "result[%d] is not a table",
+			    (int)i + 1);
+		e->path[0].key = NULL;
+		e->path[0].i = (lua_Integer)i + 1;
+		for (k = 0; k < x->nfields; k++) {
+			lua_pushstring(L, x->fields[k]);
+			lua_rawget(L, -2);
+			if (lua_isnil(L, -1))
+				x->vals[k] = NULL;
+			else if (x->as_json[k]) {
+				/* Each value is encoded into its own buffer. */
+				buf_init(e->b, e->a, RULES_OUT_MAX);
+				e->depth = 1;
+				enc_value(L, e, lua_gettop(L));
+				e->depth = 0;
+				x->vals[k] = buf_cstr(e->b);
+			} else if (lua_type(L, -1) == LUA_TSTRING) {
+				/* As the JSON encoder would: UTF-8, no NUL. */
+				s = lua_tolstring(L, -1, &len);
+				for (j = 0; j < len; j += n)
+					if ((n = utf8_seq((const unsigned char *)s +
+					    j, len - j)) == 0 || s[j] == '\0')
+						return luaL_error(L, "result[%d].%s "
+						    "is not valid UTF-8 text",
+						    (int)i + 1, x->fields[k]);
+				x->vals[k] = s;
+			} else
+				return luaL_error(L, "result[%d].%s is not a "
+				    "string", (int)i + 1, x->fields[k]);
+			/* A string stays alive in the row's table. */
+			lua_pop(L, 1);
+		}
+		if (x->each(x->arg, i, x->vals) == -1) {
+			x->stopped = 1;
+			return 0;
+		}
+		lua_settop(L, 2);
+	}
+	return 0;
+}
+
+/*
+ * See extern.h: fn(args..., rows) with rows built from C strings, and the
+ * result handed out row by row without one JSON text of it all.
+ */
+int
+rules_call_rows(struct rules *r, struct arena *a, const char *name,
+    const char *fn, const char *argjson, const char *const *cells,
+    size_t nrows, size_t ncols, const char *const *fields,
+    const int *as_json, size_t nfields, rules_row_fn each, void *arg,
+    char **errmsg)
+{
+	static char	 oom[] = "rules: out of memory";
+	struct callctx	 c;
+	struct rowsctx	 x;
+	struct buf	 b;
+	json_error_t	 jerr;
+	json_t		*args = NULL;
+	char		 err[RULES_ERR_MAX + 64], why[RULES_ERR_MAX];
+	int		 rc = -1, status;
+
+	*errmsg = NULL;
+	err[0] = '\0';
+	memset(&x, 0, sizeof(x));
+	if (!name_ok(name) || fn == NULL || fn[0] == '\0' ||
+	    strlen(fn) > RULES_FN_MAX) {
+		snprintf(err, sizeof(err), "rules: bad rule or entry name");
+		goto done;
+	}
+	if (argjson != NULL) {
+		args = json_loads(argjson, JSON_REJECT_DUPLICATES |
+		    JSON_ALLOW_NUL, &jerr);
+		if (args == NULL || !json_is_array(args) ||
+		    json_array_size(args) >= RULES_ARGS_MAX) {
+			snprintf(err, sizeof(err), "rules/%s.lua: %s: the "
+			    "arguments must be a JSON array of fewer than %d",
+			    name, fn, RULES_ARGS_MAX);
+			goto done;
+		}
+	}
+	if ((x.e = arena_calloc(a, 1, sizeof(*x.e))) == NULL ||
+	    (x.vals = arena_calloc(a, nfields ? nfields : 1,
+	    sizeof(*x.vals))) == NULL) {
+		snprintf(err, sizeof(err), "%s", oom);
+		goto done;
+	}
+	x.e->b = &b;
+	x.e->a = a;
+	x.nrows = nrows;
+	x.fields = fields;
+	x.as_json = as_json;
+	x.nfields = nfields;
+	x.each = each;
+	x.arg = arg;
+	c.r = r;
+	c.name = name;
+	c.fn = fn;
+	c.args = args;
+	c.cells = cells;
+	c.nrows = nrows;
+	c.ncols = ncols;
+	if (call_run(r, &c, why, sizeof(why)) == 0) {
+		lua_pushcfunction(r->L, rows_main);
+		lua_pushlightuserdata(r->L, &x);
+		lua_pushvalue(r->L, -3);
+		status = lua_pcall(r->L, 2, 0, 0);
+		if (status == LUA_OK && !x.stopped)
+			rc = 0;
+		else if (status == LUA_OK)
+			snprintf(err, sizeof(err), "rules/%s.lua: %s: stopped "
+			    "by the caller", name, fn);
+		else {
+			snprintf(err, sizeof(err), "rules/%s.lua: %s: %s", name,
+			    fn, status == LUA_ERRMEM ? "memory cap exceeded" :
+			    lua_type(r->L, -1) == LUA_TSTRING ?
+			    lua_tostring(r->L, -1) : "bad result");
+			log_warn("rules: %s", err);
+		}
+	} else
+		snprintf(err, sizeof(err), "%s", why);
+	call_end(r);
+done:
+	json_decref(args);
 	if (rc == -1 && (*errmsg = arena_strdup(a, err)) == NULL)
 		*errmsg = oom;
 	return rc;

@@ -212,6 +212,12 @@ function M.check(keys, rows, ctx)
 	return out
 end
 
+-- check_rows(keys, ctx, rows): check(keys, rows, ctx) as the pre-check calls it
+-- (h_import.c passes the rows last, as Lua tables made straight from the cells).
+function M.check_rows(keys, ctx, rows)
+	return M.check(keys, rows, ctx)
+end
+
 -- numbers(date, first, count): count customer numbers from the running number
 -- first on, by the pattern of rules/numbering.lua (the same as one new customer).
 function M.numbers(date, first, count)

@@ -213,7 +213,7 @@ remove_tmpdir(const char *dir)
 {
 	const char *const names[] = { "mod.lua", "dep.lua", "user.lua",
 	    "broken.lua", "bytecode.lua", "uses_bytecode.lua", "leak.lua",
-	    "never.lua", "lib.lua", "app.lua", NULL };
+	    "never.lua", "lib.lua", "app.lua", "rows.lua", NULL };
 	const char *const	*n;
 	char			 path[PATH_MAX];
 
@@ -495,6 +495,101 @@ expect_last_error(struct rules *r, const char *want)
 		    last ? last : "(none)");
 }
 
+/* What the rules_call_rows callback saw, row by row. */
+struct seen_rows {
+	char	 text[4][256];
+	size_t	 n;
+	size_t	 stop_at;	/* return -1 at this row (0: never) */
+};
+
+static int
+collect_row(void *arg, size_t i, const char *const *v)
+{
+	struct seen_rows	*s = arg;
+
+	if (s->stop_at != 0 && i + 1 == s->stop_at)
+		return -1;
+	assert_true(i < 4);
+	snprintf(s->text[i], sizeof(s->text[i]), "%s|%s|%s|%s",
+	    v[0] ? v[0] : "(nil)", v[1] ? v[1] : "(nil)",
+	    v[2] ? v[2] : "(nil)", v[3] ? v[3] : "(nil)");
+	s->n++;
+	return 0;
+}
+
+/* rules_call_rows: rows in as Lua tables, members out row by row. */
+static void
+test_call_rows(void **state)
+{
+	static const char *const fields[] = { "first", "t", "tag", "none" };
+	static const int as_json[] = { 0, 1, 0, 0 };
+	const char *const cells[] = { "a", "b", NULL, "c\"d\t" };
+	struct rules		*r;
+	struct seen_rows	 s;
+	const char		*dir = make_tmpdir();
+	char			*err;
+
+	(void)state;
+	assert_non_null(r = rules_open(dir, TEST_MEM, TEST_BUDGET));
+	write_rule(dir, "rows.lua", "return {\n"
+	    "pick = function(tag, rows)\n"
+	    "  local out = {}\n"
+	    "  for i, c in ipairs(rows) do\n"
+	    "    out[i] = { first = c[1], tag = tag .. #c, t = { a = c[2], "
+	    "l = crm.array() } }\n"
+	    "  end\n"
+	    "  return out\n"
+	    "end,\n"
+	    "short = function(tag, rows) return { {} } end,\n"
+	    "number = function(tag, rows) return { { first = 1 }, {} } end,\n"
+	    "bytes = function(tag, rows) return { { first = 'a\\255' }, {} } "
+	    "end,\n"
+	    "nul = function(tag, rows) return { { first = 'a\\0b' }, {} } "
+	    "end,\n"
+	    "}\n", time(NULL) - 10);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(rules_call_rows(r, &A, "rows", "pick", "[\"x\"]",
+	    cells, 2, 2, fields, as_json, 4, collect_row, &s, &err), 0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.text[0], "a|{\"a\":\"b\",\"l\":[]}|x2|(nil)");
+	assert_string_equal(s.text[1],
+	    "|{\"a\":\"c\\\"d\\t\",\"l\":[]}|x2|(nil)");
+	/* A result of the wrong length, a member of the wrong type. */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(rules_call_rows(r, &A, "rows", "short", "[\"x\"]",
+	    cells, 2, 2, fields, as_json, 4, collect_row, &s, &err), -1);
+	assert_non_null(strstr(err, "an array of 2 tables"));
+	assert_int_equal(rules_call_rows(r, &A, "rows", "number", "[\"x\"]",
+	    cells, 2, 2, fields, as_json, 4, collect_row, &s, &err), -1);
+	assert_non_null(strstr(err, "result[1].first is not a string"));
+	assert_int_equal(rules_call_rows(r, &A, "rows", "bytes", "[\"x\"]",
+	    cells, 2, 2, fields, as_json, 4, collect_row, &s, &err), -1);
+	assert_non_null(strstr(err, "result[1].first is not valid UTF-8"));
+	assert_int_equal(rules_call_rows(r, &A, "rows", "nul", "[\"x\"]",
+	    cells, 2, 2, fields, as_json, 4, collect_row, &s, &err), -1);
+	assert_non_null(strstr(err, "result[1].first is not valid UTF-8"));
+	/* The callback stops the walk: the call fails. */
+	memset(&s, 0, sizeof(s));
+	s.stop_at = 2;
+	assert_int_equal(rules_call_rows(r, &A, "rows", "pick", "[\"x\"]",
+	    cells, 2, 2, fields, as_json, 4, collect_row, &s, &err), -1);
+	assert_int_equal(s.n, 1);
+	assert_non_null(strstr(err, "stopped"));
+	/* The handle still answers. */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(rules_call_rows(r, &A, "rows", "pick", NULL, cells, 1,
+	    2, fields, as_json, 4, collect_row, &s, &err), -1);
+	assert_non_null(strstr(err, "rules/rows.lua"));
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(rules_call_rows(r, &A, "rows", "pick", "[\"y\"]",
+	    cells + 2, 1, 2, fields, as_json, 4, collect_row, &s, &err), 0);
+	assert_string_equal(s.text[0],
+	    "|{\"a\":\"c\\\"d\\t\",\"l\":[]}|y2|(nil)");
+	arena_reset(&A);
+	rules_close(r);
+	remove_tmpdir(dir);
+}
+
 static void
 test_reload(void **state)
 {
@@ -768,6 +863,7 @@ main(void)
 	};
 	const struct CMUnitTest alone[] = {
 		cmocka_unit_test(test_reload),
+		cmocka_unit_test(test_call_rows),
 		cmocka_unit_test(test_reload_dependencies),
 		cmocka_unit_test(test_bytecode_refused),
 		cmocka_unit_test(test_rebuild_after_leak),
