@@ -143,10 +143,45 @@ static const char *const stmts[ST__MAX] = {
 	[ST_IDEM_PUT] =
 	    "insert into idempotency (staff_id, key, request_hash, status, "
 	    "response) values ($1, $2, $3, $4, $5)",
+	/* The same with the numbers given at commit ($6 to $9). */
+	/*
+	 * The same with the numbers given at commit ($6 to $9) and the
+	 * activity figures ($10 to $18, ST_ACTIVITY_ADD's; none when $10 is
+	 * null): one statement, right before the commit.
+	 */
+	[ST_IDEM_PUT_NUMBERS] =
+	    "with d as (update documents set number = $7 where id = $6::bigint), "
+	    "c as (update customers set number = $9 where id = $8::bigint), "
+	    "a as (insert into activity_daily (staff_id, day, new_customers, "
+	    "claims, visits, deals, deal_amount, payments, payment_amount) "
+	    "select $10::bigint, $11::date, $12::int, $13::int, $14::int, "
+	    "$15::int, $16::numeric, $17::int, $18::numeric where $10 is not "
+	    "null on conflict (staff_id, day) do update set "
+	    "new_customers = activity_daily.new_customers + excluded.new_customers, "
+	    "claims = activity_daily.claims + excluded.claims, "
+	    "visits = activity_daily.visits + excluded.visits, "
+	    "deals = activity_daily.deals + excluded.deals, "
+	    "deal_amount = activity_daily.deal_amount + excluded.deal_amount, "
+	    "payments = activity_daily.payments + excluded.payments, "
+	    "payment_amount = activity_daily.payment_amount + "
+	    "excluded.payment_amount) "
+	    "insert into idempotency (staff_id, key, request_hash, status, "
+	    "response) values ($1, $2, $3, $4, $5)",
 	[ST_SEQ_NEXT] =
 	    "insert into number_seq (name, day, seq) values ($1, current_date, 1) "
 	    "on conflict (name, day) do update set seq = number_seq.seq + 1 "
 	    "returning seq, to_char(current_date, 'YYYY-MM-DD')",
+	/*
+	 * The numbers of a document (and of the customer it created), taken
+	 * right before the commit (wf_late_numbers): the document's counter
+	 * first, as every other writer takes them.
+	 */
+	[ST_SEQ_NEXT_LATE] =
+	    "insert into number_seq (name, day, seq) select n, current_date, 1 "
+	    "from unnest(array['document', 'customer']) n where case n when "
+	    "'document' then $1::boolean else $2::boolean end order by n desc "
+	    "on conflict (name, day) do update set seq = number_seq.seq + 1 "
+	    "returning name, seq, to_char(current_date, 'YYYY-MM-DD')",
 	/* --------------------------------------------------------- staff */
 	/* The nearest head above the person who is not the person. */
 	[ST_ROUTE_HEAD] =
@@ -161,9 +196,17 @@ static const char *const stmts[ST__MAX] = {
 	    "select id from staff where role = $1 and active order by id limit 1",
 	[ST_STAFF_ACTIVE_BY_LOGIN] =
 	    "select id from staff where login = $1 and active",
+	/*
+	 * No key update: it serialises the limit checks of one person, but
+	 * not the foreign-key checks (key share) of rows that name them, which
+	 * a document's own earlier inserts hold: "for update" would make two
+	 * of one person's documents deadlock upgrading their key share (so
+	 * do ST_CUST_LOCK and ST_CUST_OWNED_LOCK for the customers a claim or
+	 * transfer document names).
+	 */
 	[ST_STAFF_LOCK] =
 	    "select id, role, max_customers, name, active from staff "
-	    "where id = $1 for update",
+	    "where id = $1 for no key update",
 	[ST_STAFF_LIST] =
 	    "select coalesce(json_agg(json_build_object('id', s.id, 'login', "
 	    "s.login, 'name', s.name, 'role', s.role, 'department_id', "
@@ -173,8 +216,8 @@ static const char *const stmts[ST__MAX] = {
 	/* ----------------------------------------------------- documents */
 	[ST_DOC_INSERT] =
 	    "insert into documents (number, kind, applicant_id, status, data, "
-	    "customer_id) values ($1, $2, $3, 'submitted', $4::jsonb, $5) "
-	    "returning id",
+	    "customer_id) values (coalesce($1, '~D' || pg_current_xact_id() || "
+	    "'~'), $2, $3, 'submitted', $4::jsonb, $5) returning id, number",
 	[ST_DOC_LOCK] =
 	    "select d.id, d.number, d.kind, d.applicant_id, d.status, "
 	    "d.data::text, d.customer_id, d.step, a.role from documents d "
@@ -266,14 +309,20 @@ static const char *const stmts[ST__MAX] = {
 	[ST_CUST_INSERT] =
 	    "insert into customers (number, name, name_norm, address, contact, "
 	    "phone, region, type_code, source, stage, status, lat, lng, extra, "
-	    "owner_id, owned_since, created_by) values ($1, $2, $3, $4, $5, $6, "
-	    "$7, $8, $9, $10, $11, $12::float8, $13::float8, $14::jsonb, $15, "
-	    "now(), $15) returning id",
+	    "owner_id, owned_since, created_by) values (coalesce($1, '~C' || "
+	    "pg_current_xact_id() || '~'), $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+	    "$11, $12::float8, $13::float8, $14::jsonb, $15, now(), $15) "
+	    "returning id, number",
+	/*
+	 * The owner's name by a subquery, not a join: after waiting for the
+	 * lock the row is read again as the winner left it, and a joined
+	 * staff row would still be the one of before (none, in the pool).
+	 */
 	[ST_CUST_LOCK] =
 	    "select c.id, c.number, c.name, c.owner_id, c.previous_owner_id, "
 	    "(c.returned_at > now() - make_interval(days => $2::int)), "
-	    "o.name, c.locked from customers c left join staff o on "
-	    "o.id = c.owner_id where c.id = $1 for update of c",
+	    "(select o.name from staff o where o.id = c.owner_id), c.locked "
+	    "from customers c where c.id = $1 for no key update",
 	[ST_CUST_SET_OWNER] =
 	    "update customers set owner_id = $2, owned_since = now(), "
 	    "updated_at = now() where id = $1",
@@ -380,7 +429,7 @@ static const char *const stmts[ST__MAX] = {
 	    "order by 2 desc limit 500) x",
 	[ST_CUST_OWNED_LOCK] =
 	    "select id from customers where owner_id = $1 and ($2::bigint[] is "
-	    "null or id = any($2::bigint[])) order by id for update",
+	    "null or id = any($2::bigint[])) order by id for no key update",
 	[ST_OWNED_COUNT] =
 	    "select count(*) from customers where owner_id = $1",
 	[ST_CLAIMS_TODAY] =

@@ -339,7 +339,9 @@ enum stmt {
 	ST_IDEM_LOCK,
 	ST_IDEM_GET,
 	ST_IDEM_PUT,
+	ST_IDEM_PUT_NUMBERS,
 	ST_SEQ_NEXT,
+	ST_SEQ_NEXT_LATE,
 	ST_ROUTE_HEAD,
 	ST_STAFF_FIRST_BY_ROLE,
 	ST_STAFF_ACTIVE_BY_LOGIN,
@@ -879,6 +881,21 @@ struct ctx {
 	/* Cached keys to drop again once the transaction committed. */
 	const char	*stale[CTX_MAXSTALE];
 	size_t		 nstale;
+	/*
+	 * Numbers given at commit (wf.c, idem.c): the document (and the new
+	 * customer) inserted with a placeholder number, 0 when none.
+	 */
+	long long	 late_doc, late_cust;
+	const char	*late_doc_ph, *late_cust_ph;
+	/* The limit check of a new customer, made then too (wf_customer.c). */
+	long long	 late_owner;
+	/*
+	 * The request's first addition to the activity figures, written by
+	 * the statement that stores the answer (ST_ACTIVITY_ADD's
+	 * parameters; [0] NULL when none): the person's row of the day is
+	 * then locked only until the commit that follows (wf_field.c).
+	 */
+	const char	*late_act[9];
 };
 
 /*
@@ -966,6 +983,7 @@ struct doc {
 	long long	 customer_id;	/* 0 when none (yet) */
 	struct json_t	*data;		/* owned by the request arena */
 	struct json_t	*result;	/* what apply reports back, or NULL */
+	const char	*norm;		/* customer_new: name folded by check */
 };
 
 /*
@@ -979,6 +997,7 @@ struct wf_kind {
 	const char	*name;
 	enum crm_err	(*check)(struct ctx *, struct doc *);
 	enum crm_err	(*apply)(struct ctx *, struct doc *);
+	int		 number_first;	/* apply needs the document number */
 };
 
 /* The kind named name, or NULL. */
@@ -1013,8 +1032,22 @@ void		 notify(struct ctx *, long long staff_id, const char *kind,
 		    long long document_id, long long customer_id,
 		    struct json_t *detail);
 
-/* The next customer number (rules/numbering.lua customer_number). */
-const char	*wf_customer_number(struct ctx *, enum crm_err *);
+/*
+ * A document submitted in this request (and the customer it created) got
+ * a placeholder number, so that the per-day counter row, which serialises
+ * every writer, is locked only right before the commit.  Take the numbers
+ * now (rules/numbering.lua), write them into the answer built in c->rep
+ * and return them for the statement that stores the answer (idem.c).
+ * *doc and *cust stay NULL when there is nothing to number.
+ */
+enum crm_err	 wf_late_numbers(struct ctx *, const char **doc,
+		    const char **cust);
+/*
+ * The owner's limit of a new customer (c->late_owner), checked with the
+ * person's row locked right before the numbers are taken, so that the lock
+ * that serialises one person's new customers is held only until the commit.
+ */
+enum crm_err	 wf_customer_late_check(struct ctx *);
 
 /* ---------------------------------------------------------- wf_customer.c */
 

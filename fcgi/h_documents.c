@@ -51,8 +51,9 @@ finish(struct ctx *c, enum crm_err e, struct doc *d, int status, int applied)
 	    "applied", applied, "result", d->result));
 	json_decref(d->result);
 	if ((e = idem_commit(c)) != ERR_OK) {
+		/* A check made at commit (a new customer's limit) failed. */
 		c->rep.hdr.len = 0;
-		reply_err(c, e, NULL);
+		reply_fail(c, e);
 	}
 }
 

@@ -83,16 +83,40 @@ enum crm_err
 idem_commit(struct ctx *c)
 {
 	enum crm_err	 e;
+	const char	*doc, *cust;
+	PGresult	*res;
 
 	/* Tests only: widen the window in which a killed worker leaves an
 	 * open transaction behind (its effects written, nothing committed). */
 	if (cfg.test_txn_delay_ms > 0)
 		usleep((useconds_t)randombytes_uniform(
 		    (uint32_t)cfg.test_txn_delay_ms + 1) * 1000);
-	if (db_exec(c->w->db, c->a, ST_IDEM_PUT, DB_ARGS(
-	    arena_printf(c->a, "%lld", c->user->id), c->req.idempotency_key,
-	    request_hash(c), arena_printf(c->a, "%d", c->rep.status),
-	    buf_cstr(&c->rep.body)), &e) == NULL) {
+	/* A document submitted now gets its number here, last (wf.c). */
+	if ((e = wf_late_numbers(c, &doc, &cust)) != ERR_OK) {
+		db_rollback(c->w->db);
+		return e;
+	}
+	if (doc != NULL || cust != NULL || c->late_act[0] != NULL)
+		res = db_exec(c->w->db, c->a, ST_IDEM_PUT_NUMBERS, DB_ARGS(
+		    arena_printf(c->a, "%lld", c->user->id),
+		    c->req.idempotency_key, request_hash(c),
+		    arena_printf(c->a, "%d", c->rep.status),
+		    buf_cstr(&c->rep.body),
+		    c->late_doc ? arena_printf(c->a, "%lld", c->late_doc) :
+		    NULL, doc,
+		    c->late_cust ? arena_printf(c->a, "%lld", c->late_cust) :
+		    NULL, cust, c->late_act[0], c->late_act[1], c->late_act[2],
+		    c->late_act[3], c->late_act[4], c->late_act[5],
+		    c->late_act[6], c->late_act[7], c->late_act[8]), &e);
+	else
+		res = db_exec(c->w->db, c->a, ST_IDEM_PUT, DB_ARGS(
+		    arena_printf(c->a, "%lld", c->user->id),
+		    c->req.idempotency_key, request_hash(c),
+		    arena_printf(c->a, "%d", c->rep.status),
+		    buf_cstr(&c->rep.body)), &e);
+	c->late_doc = c->late_cust = c->late_owner = 0;
+	c->late_act[0] = NULL;
+	if (res == NULL) {
 		db_rollback(c->w->db);
 		return e;
 	}

@@ -21,16 +21,17 @@
 #include "extern.h"
 
 static const struct wf_kind kinds[] = {
-	{ "customer_new", wf_customer_new_check, wf_customer_new_apply },
-	{ "customer_claim", wf_claim_check, wf_claim_apply },
-	{ "transfer", wf_transfer_check, wf_transfer_apply },
-	{ "customer_change", wf_change_check, wf_change_apply },
-	{ "visit", wf_visit_check, wf_visit_apply },
-	{ "deal", wf_deal_check, wf_deal_apply },
-	{ "payment", wf_payment_check, wf_payment_apply },
-	{ "daily_report", wf_daily_check, wf_daily_apply },
-	{ "target", wf_target_check, wf_target_apply },
-	{ "customer_import", wf_import_check, wf_import_apply },
+	{ "customer_new", wf_customer_new_check, wf_customer_new_apply, 0 },
+	{ "customer_claim", wf_claim_check, wf_claim_apply, 0 },
+	{ "transfer", wf_transfer_check, wf_transfer_apply, 0 },
+	{ "customer_change", wf_change_check, wf_change_apply, 0 },
+	{ "visit", wf_visit_check, wf_visit_apply, 0 },
+	{ "deal", wf_deal_check, wf_deal_apply, 0 },
+	{ "payment", wf_payment_check, wf_payment_apply, 0 },
+	{ "daily_report", wf_daily_check, wf_daily_apply, 0 },
+	{ "target", wf_target_check, wf_target_apply, 0 },
+	/* The import's audit record names its document by number. */
+	{ "customer_import", wf_import_check, wf_import_apply, 1 },
 };
 
 /* See extern.h. */
@@ -178,11 +179,72 @@ next_number(struct ctx *c, const char *seqname, const char *fn,
 	return arena_strdup(c->a, json_string_value(v));
 }
 
-/* Customer numbers come from the same place (wf_customer.c). */
-const char *
-wf_customer_number(struct ctx *c, enum crm_err *err)
+/* Replace every from in the answer's body by to. */
+static void
+body_replace(struct ctx *c, const char *from, const char *to)
 {
-	return next_number(c, "customer", "customer_number", err);
+	struct buf	 b;
+	const char	*s, *p;
+	size_t		 n = strlen(from);
+
+	if (c->rep.body.len == 0 || strstr(c->rep.body.data, from) == NULL)
+		return;
+	buf_init(&b, c->a, c->rep.body.max ? c->rep.body.max : 1 << 24);
+	for (s = c->rep.body.data; (p = strstr(s, from)) != NULL; s = p + n) {
+		buf_write(&b, s, (size_t)(p - s));
+		buf_puts(&b, to);
+	}
+	buf_puts(&b, s);
+	c->rep.body.len = 0;
+	buf_write(&c->rep.body, b.data, b.len);
+}
+
+/* See extern.h. */
+enum crm_err
+wf_late_numbers(struct ctx *c, const char **doc, const char **cust)
+{
+	PGresult	*res;
+	enum crm_err	 e;
+	json_t		*v;
+	const char	*name, *num;
+	int		 i;
+
+	*doc = *cust = NULL;
+	if ((e = wf_customer_late_check(c)) != ERR_OK)
+		return e;
+	if (c->late_doc == 0 && c->late_cust == 0)
+		return ERR_OK;
+	/*
+	 * From here until the commit only this transaction's own new rows
+	 * are written, so nobody waits for it while it holds the counters.
+	 */
+	res = db_exec(c->w->db, c->a, ST_SEQ_NEXT_LATE, DB_ARGS(
+	    c->late_doc ? "true" : "false", c->late_cust ? "true" : "false"),
+	    &e);
+	if (res == NULL)
+		return e;
+	for (i = 0; i < PQntuples(res); i++) {
+		name = db_get(res, i, 0);
+		v = rules_json(c, "numbering", strcmp(name, "customer") == 0 ?
+		    "customer_number" : "document_number", json_pack(
+		    "[{s:s, s:I, s:s}]", "date", db_get(res, i, 2), "seq",
+		    (json_int_t)db_getll(res, i, 1), "kind", name));
+		if (v == NULL || !json_is_string(v) ||
+		    json_string_length(v) == 0)
+			return ERR_RULE;
+		num = arena_strdup(c->a, json_string_value(v));
+		if (strcmp(name, "customer") == 0) {
+			body_replace(c, c->late_cust_ph, num);
+			*cust = num;
+		} else {
+			body_replace(c, c->late_doc_ph, num);
+			*doc = num;
+		}
+	}
+	if ((c->late_doc != 0 && *doc == NULL) ||
+	    (c->late_cust != 0 && *cust == NULL))
+		return ERR_INTERNAL;
+	return ERR_OK;
 }
 
 /*
@@ -369,9 +431,18 @@ wf_submit(struct ctx *c, const struct wf_kind *k, json_t *data,
 	    k->name, data, rule_ctx(c)));
 	if (steps == NULL || (!json_is_array(steps) && !json_is_object(steps)))
 		return ctx_fail(c, ERR_RULE, NULL, NULL);
-	if ((number = next_number(c, "document", "document_number", &e))
-	    == NULL)
-		return e;
+	/*
+	 * The number is taken right before the commit (wf_late_numbers):
+	 * the day's counter row stays locked from then until the commit, and
+	 * every writer needs it.  Until then the document carries a
+	 * placeholder no other transaction ever sees.
+	 */
+	if (k->number_first) {
+		if ((number = next_number(c, "document", "document_number",
+		    &e)) == NULL)
+			return e;
+	} else
+		number = NULL;
 	text = json_dumps(data, JSON_COMPACT);
 	res = db_exec(c->w->db, c->a, ST_DOC_INSERT, DB_ARGS(number, k->name,
 	    arena_printf(c->a, "%lld", c->user->id), text,
@@ -381,7 +452,11 @@ wf_submit(struct ctx *c, const struct wf_kind *k, json_t *data,
 	if (res == NULL)
 		return e;
 	d->id = db_getll(res, 0, 0);
-	d->number = number;
+	d->number = arena_strdup(c->a, db_get(res, 0, 1));
+	if (number == NULL) {
+		c->late_doc = d->id;
+		c->late_doc_ph = d->number;
+	}
 	/* An empty Lua table arrives as {}: no steps. */
 	if (!json_is_array(steps) || json_array_size(steps) == 0) {
 		if ((e = apply(c, k, d, 0)) != ERR_OK)

@@ -129,7 +129,10 @@ wf_customer_new_check(struct ctx *c, struct doc *d)
 		return ctx_fail(c, ERR_VALIDATION, "name", NULL);
 	if ((e = wf_doc_file(c, d, "logo", "logo", &fid)) != ERR_OK)
 		return e;
-	return check_duplicate(c, norm, 0);
+	if ((e = check_duplicate(c, norm, 0)) != ERR_OK)
+		return e;
+	d->norm = norm;
+	return ERR_OK;
 }
 
 /* The extra (admin-added) fields of data, as a JSON object text. */
@@ -158,6 +161,16 @@ static enum crm_err owner_room(struct ctx *, long long, int);
 
 /* See extern.h. */
 enum crm_err
+wf_customer_late_check(struct ctx *c)
+{
+	if (c->late_owner == 0)
+		return ERR_OK;
+	/* The new customer is counted already: room for 0 more. */
+	return owner_room(c, c->late_owner, 0);
+}
+
+/* See extern.h. */
+enum crm_err
 wf_customer_new_apply(struct ctx *c, struct doc *d)
 {
 	const char	*norm, *number, *uid, *logo;
@@ -165,18 +178,28 @@ wf_customer_new_apply(struct ctx *c, struct doc *d)
 	enum crm_err	 e;
 	char		*extra;
 
-	if ((norm = normalize(c, sdata(d, "name"))) == NULL)
-		return ctx_fail(c, ERR_VALIDATION, "name", NULL);
-	if ((e = check_duplicate(c, norm, 0)) != ERR_OK)
-		return e;
-	if ((e = owner_room(c, d->applicant_id, 1)) != ERR_OK)
-		return e;
-	if ((number = wf_customer_number(c, &e)) == NULL)
-		return e;
+	/*
+	 * Applied right after its check in the same transaction (no
+	 * approval steps): the name was folded and found free just now; a
+	 * customer added since then fails the unique name index below.
+	 */
+	if ((norm = d->norm) == NULL) {
+		if ((norm = normalize(c, sdata(d, "name"))) == NULL)
+			return ctx_fail(c, ERR_VALIDATION, "name", NULL);
+		if ((e = check_duplicate(c, norm, 0)) != ERR_OK)
+			return e;
+	}
+	/*
+	 * The owner's limit and the number come at commit (idem.c, through
+	 * wf_late_numbers): the person's row lock and the day's counter are
+	 * then held for the last statements only.  Every document request
+	 * ends there (h_documents.c).
+	 */
+	c->late_owner = d->applicant_id;
 	if ((extra = extra_of(c, d)) == NULL)
 		return ctx_fail(c, ERR_RULE, NULL, NULL);
 	uid = id_str(c, d->applicant_id);
-	res = db_exec(c->w->db, c->a, ST_CUST_INSERT, DB_ARGS(number,
+	res = db_exec(c->w->db, c->a, ST_CUST_INSERT, DB_ARGS(NULL,
 	    sdata(d, "name"), norm, sdata(d, "address"), sdata(d, "contact"),
 	    sdata(d, "phone"), sdata(d, "region"), sdata(d, "type"),
 	    sdata(d, "source"), sdata(d, "stage"), sdata(d, "status"),
@@ -192,6 +215,10 @@ wf_customer_new_apply(struct ctx *c, struct doc *d)
 		return e;
 	}
 	d->customer_id = db_getll(res, 0, 0);
+	/* Its placeholder number, which the answer carries until then. */
+	number = arena_strdup(c->a, db_get(res, 0, 1));
+	c->late_cust = d->customer_id;
+	c->late_cust_ph = number;
 	if ((e = wf_doc_file(c, d, "logo", "logo", &logo)) != ERR_OK)
 		return e;
 	if (logo != NULL && db_exec(c->w->db, c->a, ST_CUST_SET_LOGO, DB_ARGS(
@@ -267,11 +294,15 @@ owner_room(struct ctx *c, long long staff_id, int n)
 	if (res == NULL)
 		return e;
 	owned = db_getll(res, 0, 0);
-	if (max > 0 && owned + n > max)
+	if (max > 0 && owned + n > max) {
+		/* n = 0: the count has the new customer already. */
+		if (n == 0 && owned > 0)
+			owned--;
 		return ctx_fail(c, ERR_LIMIT, NULL, CTX_PRINTF(c,
 		    "您已有 %lld 个客户，达到上限 %lld 个。",
 		    "You own %lld customers, the most you may have is %lld.",
 		    owned, max));
+	}
 	return ERR_OK;
 }
 
