@@ -15,11 +15,12 @@
 #include "extern.h"
 
 /*
- * Totals are counted this far, a search's less far: a count costs a scan
- * of what it counts, and more shows as "10,000+" ("1,000+": refine it).
+ * Totals are counted this far: a count costs a scan of what it counts
+ * (counting 10,000 of the pool took longer than reading its page), and
+ * past it the pager says "more than 1,000": nobody pages 50 pages, they
+ * search or filter.
  */
-#define CUST_LIST_CAP	10000
-#define CUST_SEARCH_CAP	1000
+#define CUST_LIST_CAP	1000
 
 static const char *const views[] = {
 	"mine", "shared_by_me", "shared_with_me", "pool", "all",
@@ -89,7 +90,6 @@ h_customers_list(struct ctx *c)
 	enum crm_err	 e;
 	long		 page, size;
 	long long	 total;
-	int		 cap;
 
 	if (view == NULL || *view == '\0')
 		view = "mine";
@@ -124,20 +124,19 @@ h_customers_list(struct ctx *c)
 	}
 	if (type != NULL && *type == '\0')
 		type = NULL;
-	cap = q != NULL ? CUST_SEARCH_CAP : CUST_LIST_CAP;
 	res = db_exec(c->w->db, c->a, cust_list_stmt(view, c->user->role),
 	    DB_ARGS(arena_printf(c->a, "%lld", c->user->id), type, q,
 	    sort ? sort : "", arena_printf(c->a, "%ld", size),
 	    arena_printf(c->a, "%ld", (page - 1) * size),
-	    arena_printf(c->a, "%d", cap + 1)), &e);
+	    arena_printf(c->a, "%d", CUST_LIST_CAP + 1)), &e);
 	if (res == NULL) {
 		reply_err(c, e, NULL);
 		return;
 	}
 	total = db_getll(res, 0, 1);
 	reply_json_with(c, 200, json_pack("{s:I, s:b, s:i, s:i, s:s}",
-	    "total", (json_int_t)(total > cap ? cap : total),
-	    "total_more", total > cap, "page", (int)page, "size", (int)size,
+	    "total", (json_int_t)(total > CUST_LIST_CAP ? CUST_LIST_CAP : total),
+	    "total_more", total > CUST_LIST_CAP, "page", (int)page, "size", (int)size,
 	    "view", view), "items", db_get(res, 0, 0));
 }
 
