@@ -16,9 +16,18 @@ local suffixes = {
 
 local M = {}
 
+-- The suffixes by their last byte, in the order above: a name is compared only
+-- with the suffixes that end as it does.
+local by_last = {}
+for _, suffix in ipairs(suffixes) do
+	local b = string.byte(suffix, -1)
+	by_last[b] = by_last[b] or {}
+	table.insert(by_last[b], suffix)
+end
+
 -- s without one company-form suffix at its end (the first that matches).
 local function strip_suffix(s)
-	for _, suffix in ipairs(suffixes) do
+	for _, suffix in ipairs(by_last[string.byte(s, -1)] or {}) do
 		local n = #suffix
 		if #s > n and string.sub(s, -n) == suffix then
 			s = string.sub(s, 1, -n - 1)

@@ -189,16 +189,58 @@ M.target = {
 
 -- ---------------------------------------------------------------- checking
 
-local function tree_has(nodes, code)
-	for _, n in ipairs(nodes or {}) do
-		if n.code == code or tree_has(n.children, code) then return true end
-	end
-	return false
-end
-
 local function options_of(f)
 	if type(f.options) == "string" then return lists[f.options] end
 	return f.options
+end
+
+-- Lookup sets made once per list (a reload of the rules makes new lists, so
+-- the sets are keyed by the list itself and go with it): the codes of a
+-- select's options, the codes anywhere in a tree, the keys of a form.
+-- 每个列表只建一次查找表，逐行校验时不再遍历列表。
+local weak = { __mode = "k" }
+local select_sets, tree_sets, known_sets = setmetatable({}, weak), setmetatable({}, weak),
+	setmetatable({}, weak)
+
+local function tree_walk(nodes, set)
+	for _, n in ipairs(nodes or {}) do
+		if n.code ~= nil then set[n.code] = true end
+		tree_walk(n.children, set)
+	end
+	return set
+end
+
+local function select_set(f)
+	local opts = options_of(f) or {}
+	local set = select_sets[opts]
+	if set == nil then
+		set = {}
+		for _, o in ipairs(opts) do
+			if o.code ~= nil then set[o.code] = true end
+		end
+		select_sets[opts] = set
+	end
+	return set
+end
+
+local function tree_set(f)
+	local opts = options_of(f) or {}
+	local set = tree_sets[opts]
+	if set == nil then
+		set = tree_walk(opts, {})
+		tree_sets[opts] = set
+	end
+	return set
+end
+
+local function known_keys(fields)
+	local set = known_sets[fields]
+	if set == nil then
+		set = {}
+		for _, f in ipairs(fields) do set[f.key] = true end
+		known_sets[fields] = set
+	end
+	return set
 end
 
 local function err(f, zh, en)
@@ -239,13 +281,11 @@ local function check_field(f, v)
 			return err(f, "超出范围。", " is out of range.")
 		end
 	elseif t == "select" then
-		local ok = false
-		for _, o in ipairs(options_of(f)) do
-			if o.code == v then ok = true end
+		if not select_set(f)[v] then
+			return err(f, "不在可选范围内。", " is not one of the choices.")
 		end
-		if not ok then return err(f, "不在可选范围内。", " is not one of the choices.") end
 	elseif t == "tree" then
-		if type(v) ~= "string" or not tree_has(options_of(f), v) then
+		if type(v) ~= "string" or not tree_set(f)[v] then
 			return err(f, "不在可选范围内。", " is not one of the choices.")
 		end
 	elseif t == "staff" or t == "customer" then
@@ -330,16 +370,16 @@ function M.validate(kind, data, ctx)
 	if type(form) ~= "table" or form.fields == nil then
 		return { { field = "kind", zh = "未知的单据类型。", en = "Unknown document kind." } }
 	end
-	local errors, known = {}, {}
+	local errors, known = {}, known_keys(form.fields)
 	for _, f in ipairs(form.fields) do
-		known[f.key] = true
 		local v = data[f.key]
 		if blank(v) then
 			if f.required then
 				errors[#errors + 1] = err(f, "为必填项。", " is required.")
 			end
 		else
-			errors[#errors + 1] = check_field(f, v)
+			local e = check_field(f, v)
+			if e ~= nil then errors[#errors + 1] = e end
 		end
 	end
 	for k in pairs(data) do

@@ -171,6 +171,8 @@ function M.check(keys, rows, ctx)
 	local types, maps = {}, choice_maps(cols)
 	for _, c in ipairs(cols) do types[c.key] = c.type end
 	local extra_keys = forms.extra_keys()
+	-- Shared by the rows without errors / extra fields (never changed).
+	local none, none_extra = crm.array(), {}
 	local out = crm.array()
 	for r, cells in ipairs(rows) do
 		local data, owner = {}, nil
@@ -195,17 +197,21 @@ function M.check(keys, rows, ctx)
 				end
 			end
 		end
-		local errors = forms.validate("customer_new", data, ctx) or {}
-		local res = { data = data, owner = owner, errors = crm.array() }
-		for _, e in ipairs(errors) do res.errors[#res.errors + 1] = e end
-		if type(data.name) == "string" and #res.errors == 0 then
+		local errors = forms.validate("customer_new", data, ctx)
+		local res = { data = data, owner = owner, errors = errors and crm.array(errors) or none }
+		if type(data.name) == "string" and errors == nil then
 			res.norm = customer.normalize(data.name)
 			if res.norm == "" then
-				res.errors[1] = { field = "name", zh = "客户名称无效。", en = "The customer name is not valid." }
+				res.errors = crm.array({ { field = "name", zh = "客户名称无效。", en = "The customer name is not valid." } })
 			end
 		end
-		local extra = {}
-		for _, k in ipairs(extra_keys) do extra[k] = data[k] end
+		local extra = none_extra
+		for _, k in ipairs(extra_keys) do
+			if data[k] ~= nil then
+				if extra == none_extra then extra = {} end
+				extra[k] = data[k]
+			end
+		end
 		res.extra = extra
 		out[r] = res
 	end

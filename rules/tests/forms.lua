@@ -33,6 +33,25 @@ return {
 		d.colour = "red"
 		assert(has_error(forms.validate("customer_new", d, ctx), "colour"))
 	end,
+	a_tree_takes_any_level_a_select_only_its_own_codes = function()
+		local lists = crm.require("lists")
+		local d = good()
+		d.region = lists.regions[1].code
+		d.source = lists.sources[1].code
+		d.type = lists.customer_types[1].children[1].code	-- a subtype
+		assert(not has_error(forms.validate("customer_new", d, ctx), "type"))
+		d.type = lists.customer_types[1].code			-- its parent
+		assert(not has_error(forms.validate("customer_new", d, ctx), "type"))
+		d.type = { lists.customer_types[1].code }		-- not a code
+		assert(has_error(forms.validate("customer_new", d, ctx), "type"))
+		d.type = lists.customer_types[1].code
+		d.source = lists.customer_types[1].code		-- another list's code
+		assert(has_error(forms.validate("customer_new", d, ctx), "source"))
+		d.source = 0 / 0					-- NaN is no code
+		assert(has_error(forms.validate("customer_new", d, ctx), "source"))
+		d.source = lists.sources[#lists.sources].code	-- the last one
+		assert(forms.validate("customer_new", d, ctx) == nil)
+	end,
 	options_must_be_from_the_lists = function()
 		local d = good()
 		d.region = "atlantis"
