@@ -867,13 +867,11 @@ static const char *const stmts[ST__MAX] = {
 	[ST_IMPORT_CUSTOM_PLANS] =
 	    "select set_config('plan_cache_mode', 'force_custom_plan', true)",
 	/*
-	 * Back to the server's setting: with custom plans forced, every
-	 * foreign-key check of an inserted row is planned again (its query
-	 * is a cached plan too), which doubled the insert's CPU.
+	 * Before an import's first batch / back there when a batch clashes
+	 * with the archive, to ask which row did (ST_IMPORT_DUPS_NOW).
 	 */
-	[ST_IMPORT_SERVER_PLANS] =
-	    "select set_config('plan_cache_mode', (select reset_val from "
-	    "pg_settings where name = 'plan_cache_mode'), true)",
+	[ST_IMPORT_SAVEPOINT] = "savepoint crm_import",
+	[ST_IMPORT_BACK_TO_SAVEPOINT] = "rollback to savepoint crm_import",
 	/* n numbers at once: the answer is the last; first = last - n + 1. */
 	[ST_SEQ_RESERVE] =
 	    "insert into number_seq (name, day, seq) values ($1, current_date, "

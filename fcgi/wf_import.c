@@ -182,6 +182,39 @@ batch_numbers(struct ctx *c, struct arena *a, const char *date, long first,
 	return nums;
 }
 
+/*
+ * A batch clashed with the archive (a unique name or number, or a
+ * deadlock with someone adding a customer of the same name).  The
+ * pre-check found every name free; a customer added since is the likely
+ * cause, so go back to before the first batch and look for it to name
+ * the row (only on this path: the query reads every row of the import).
+ */
+static enum crm_err
+clash(struct ctx *c, const char *id)
+{
+	PGresult	*res = NULL;
+	enum crm_err	 e;
+
+	if (db_exec(c->w->db, c->a, ST_IMPORT_BACK_TO_SAVEPOINT, 0, NULL,
+	    &e) != NULL && db_exec(c->w->db, c->a, ST_IMPORT_CUSTOM_PLANS, 0,
+	    NULL, &e) != NULL)
+		res = db_exec(c->w->db, c->a, ST_IMPORT_DUPS_NOW, DB_ARGS(id),
+		    &e);
+	if (res != NULL && PQntuples(res) > 0)
+		return ctx_fail(c, ERR_DUPLICATE, "import_id", CTX_PRINTF(c,
+		    "预检之后档案中新增了同名客户（第 %s 行，编号 %s）：请重新上传文件预检。",
+		    "Since the pre-check a customer of the same name was added "
+		    "(row %s, number %s): upload the file again to check it.",
+		    db_get(res, 0, 0), db_get(res, 0, 1)));
+	if (res == NULL && e == ERR_UNAVAILABLE)
+		return e;
+	return ctx_fail(c, ERR_DUPLICATE, "import_id", ctx_text(c,
+	    "导入时与档案中的客户冲突（同名或编号重复），整个导入已撤销：请重新上传文件预检。",
+	    "A row clashed with a customer in the archive (same name or "
+	    "number), so none was imported: upload the file again to check "
+	    "it."));
+}
+
 /* See extern.h. */
 enum crm_err
 wf_import_apply(struct ctx *c, struct doc *d)
@@ -208,25 +241,6 @@ wf_import_apply(struct ctx *c, struct doc *d)
 	xact = db_get(imp, 0, 6);
 	n = (long)db_getll(imp, 0, 2);
 
-	if (db_exec(c->w->db, c->a, ST_IMPORT_CUSTOM_PLANS, 0, NULL, &e) ==
-	    NULL)
-		goto out;
-	/* A name added to the archive since the pre-check stops it all. */
-	res = db_exec(c->w->db, c->a, ST_IMPORT_DUPS_NOW, DB_ARGS(id), &e);
-	if (res == NULL)
-		goto out;
-	if (PQntuples(res) > 0) {
-		e = ctx_fail(c, ERR_DUPLICATE, "import_id", CTX_PRINTF(c,
-		    "预检之后档案中新增了同名客户（第 %s 行，编号 %s）：请重新上传文件预检。",
-		    "Since the pre-check a customer of the same name was added "
-		    "(row %s, number %s): upload the file again to check it.",
-		    db_get(res, 0, 0), db_get(res, 0, 1)));
-		goto out;
-	}
-	/* Only that query needed custom plans (see ST_IMPORT_SERVER_PLANS). */
-	if (db_exec(c->w->db, c->a, ST_IMPORT_SERVER_PLANS, 0, NULL, &e) ==
-	    NULL)
-		goto out;
 	res = db_exec(c->w->db, c->a, ST_SEQ_RESERVE, DB_ARGS("customer",
 	    arena_printf(c->a, "%ld", n)), &e);
 	if (res == NULL)
@@ -251,6 +265,8 @@ wf_import_apply(struct ctx *c, struct doc *d)
 	    strcmp(db_get(res, 0, 0), "t") == 0;
 	if (keys_once && db_exec(c->w->db, c->a, ST_IMPORT_ROW_CHECKS_OFF, 0,
 	    NULL, &e) == NULL)
+		goto out;
+	if (db_exec(c->w->db, c->a, ST_IMPORT_SAVEPOINT, 0, NULL, &e) == NULL)
 		goto out;
 	/*
 	 * While the server inserts a batch, the rule numbers the next one
@@ -284,13 +300,7 @@ wf_import_apply(struct ctx *c, struct doc *d)
 		res = db_exec_wait(c->w->db, &a[k], ST_IMPORT_INSERT, &e);
 		if (res == NULL) {
 			if (e == ERR_CONFLICT)
-				e = ctx_fail(c, ERR_DUPLICATE, "import_id",
-				    ctx_text(c, "导入时与档案中的客户冲突（同名或"
-				    "编号重复），整个导入已撤销：请重新上传文件"
-				    "预检。", "A row clashed with a customer in "
-				    "the archive (same name or number), so none "
-				    "was imported: upload the file again to check "
-				    "it."));
+				e = clash(c, id);
 			goto out;
 		}
 		if (strtol(PQcmdTuples(res), NULL, 10) != cnt) {
