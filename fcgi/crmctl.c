@@ -20,6 +20,8 @@
  *                                     $5 limit, $6 offset, $7.. the filters)
  *   crmctl report sql NAME rollup     its month roll-up variant (sql/0010),
  *                                     when it has one
+ *   crmctl imports purge              delete the staged rows of applied
+ *                                     imports (what crmd's job does)
  *   crmctl audit verify               walk the audit log's hash chain; name
  *                                     the first row altered or removed
  *                                     (exit 1 then)
@@ -47,7 +49,7 @@ usage(void)
 	    "lists sync | user add LOGIN NAME ROLE [DEPARTMENT] | "
 	    "user passwd LOGIN | user disable|enable LOGIN | demo load | "
 	    "pool preview [--date YYYY-MM-DD] [--json] | pool run [--json] | "
-	    "audit verify\n");
+	    "imports purge | audit verify\n");
 	exit(2);
 }
 
@@ -612,6 +614,27 @@ cmd_pool(int argc, char *argv[])
 	return 0;
 }
 
+/* Delete every staged row of applied imports, in steps. */
+static int
+cmd_imports_purge(void)
+{
+	long		 n, total = 0;
+	enum crm_err	 e;
+	int		 more;
+
+	do {
+		if ((e = import_purge(&c, &n, &more)) != ERR_OK) {
+			fprintf(stderr, "crmctl: imports purge: %s\n",
+			    crm_strerror(e, LANG_EN));
+			return 1;
+		}
+		total += n;
+		arena_reset(c.a);
+	} while (more);
+	printf("imports purge: %ld staged rows deleted\n", total);
+	return 0;
+}
+
 /* Print the compiled statement of built-in report name (report.c). */
 static int
 cmd_report_sql(const char *name, int roll)
@@ -680,6 +703,9 @@ main(int argc, char *argv[])
 		rc = cmd_pool(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "user") == 0 && argc >= 3)
 		rc = cmd_user(argc - 2, argv + 2);
+	else if (strcmp(argv[1], "imports") == 0 && argc == 3 &&
+	    strcmp(argv[2], "purge") == 0)
+		rc = cmd_imports_purge();
 	else if (strcmp(argv[1], "audit") == 0 && argc == 3 &&
 	    strcmp(argv[2], "verify") == 0)
 		rc = audit_verify(&w, stdout) == 0 ? 0 : 1;

@@ -867,11 +867,17 @@ static const char *const stmts[ST__MAX] = {
 	[ST_IMPORT_CUSTOM_PLANS] =
 	    "select set_config('plan_cache_mode', 'force_custom_plan', true)",
 	/*
-	 * Before an import's first batch / back there when a batch clashes
-	 * with the archive, to ask which row did (ST_IMPORT_DUPS_NOW).
+	 * The staged rows of one import already applied (nothing reads them
+	 * again: the result page lists customers by import_id), and the
+	 * import marked so: rows deleted, imports marked (0: none was left).
 	 */
-	[ST_IMPORT_SAVEPOINT] = "savepoint crm_import",
-	[ST_IMPORT_BACK_TO_SAVEPOINT] = "rollback to savepoint crm_import",
+	[ST_IMPORT_PURGE] =
+	    "with i as (select id from imports where status = 'done' and not "
+	    "staged_purged order by id limit 1 for update skip locked), d as "
+	    "(delete from import_rows r where r.import_id = (select id from i) "
+	    "returning 1), u as (update imports m set staged_purged = true "
+	    "where m.id = (select id from i) returning 1) select (select "
+	    "count(*) from d), (select count(*) from u)",
 	/* n numbers at once: the answer is the last; first = last - n + 1. */
 	[ST_SEQ_RESERVE] =
 	    "insert into number_seq (name, day, seq) values ($1, current_date, "
@@ -1372,6 +1378,20 @@ enum crm_err
 db_commit(struct db *db)
 {
 	return db_simple(db, "commit");
+}
+
+/* A savepoint in the open transaction (one name: the import's batches). */
+enum crm_err
+db_savepoint(struct db *db)
+{
+	return db_simple(db, "savepoint crm_sp");
+}
+
+/* Back to it: the transaction goes on as it was then. */
+enum crm_err
+db_rollback_to_savepoint(struct db *db)
+{
+	return db_simple(db, "rollback to savepoint crm_sp");
 }
 
 /* Roll back whatever transaction is open (none: nothing happens). */

@@ -450,8 +450,7 @@ enum stmt {
 	ST_IMPORT_DONE,
 	ST_IMPORT_CUSTOMERS,
 	ST_IMPORT_CUSTOM_PLANS,
-	ST_IMPORT_SAVEPOINT,
-	ST_IMPORT_BACK_TO_SAVEPOINT,
+	ST_IMPORT_PURGE,
 	ST_SEQ_RESERVE,
 	/* user-defined reports (h_reports.c) */
 	ST_REPORT_GET,
@@ -523,6 +522,8 @@ enum crm_err	 db_copy_in(struct db *, enum copy, const char *data,
 enum crm_err	 db_begin(struct db *);
 enum crm_err	 db_commit(struct db *);
 void		 db_rollback(struct db *);
+enum crm_err	 db_savepoint(struct db *);
+enum crm_err	 db_rollback_to_savepoint(struct db *);
 /* Run a whole SQL script (migrations): 0, or -1 with *msg (malloc'd). */
 int		 db_script(struct db *, const char *sql, char **msg);
 PGconn		*db_conn(struct db *);	/* for crmctl only */
@@ -1092,6 +1093,8 @@ enum crm_err	 wf_target_apply(struct ctx *, struct doc *);
 /* customer_import: the pre-checked rows of an import, in one transaction. */
 enum crm_err	 wf_import_check(struct ctx *, struct doc *);
 enum crm_err	 wf_import_apply(struct ctx *, struct doc *);
+/* Delete the staged rows of one applied import: *n rows; *more: one was left. */
+enum crm_err	 import_purge(struct ctx *, long *n, int *more);
 /* Run rules/FILE.lua FN on the arena a (chunk memory); NULL on error. */
 struct json_t	*import_rules(struct ctx *, struct arena *a, const char *file,
 		    const char *fn, struct json_t *args);

@@ -253,6 +253,8 @@ worker_main(int listen_fd)
 
 /* ------------------------------------------------------- the jobs process */
 
+#define IMPORT_PURGE_MAX	4	/* applied imports' staged rows per run */
+
 /*
  * The periodic jobs (returning idle customers to the pool, warnings).
  * Every server runs this process; the jobs themselves take a PostgreSQL
@@ -268,6 +270,8 @@ jobs_main(void)
 	json_t			*out;
 	enum crm_err		 e;
 	unsigned		 wait = 5;
+	long			 purged;
+	int			 i, more;
 
 	memset(&w, 0, sizeof(w));
 	memset(&sa, 0, sizeof(sa));
@@ -293,6 +297,12 @@ jobs_main(void)
 		c.lang = LANG_ZH;
 		if (w.rules == NULL)
 			worker_open_rules(&w);
+		for (i = 0, more = 1; i < IMPORT_PURGE_MAX && more; i++)
+			if (import_purge(&c, &purged, &more) != ERR_OK)
+				more = 0;
+			else if (purged > 0)
+				log_info("jobs: imports: %ld staged rows "
+				    "deleted", purged);
 		e = pool_run(&c, NULL, 0, &out);
 		ctx_stale_flush(&c);	/* warnings sent: unread counts */
 		if (e != ERR_OK)

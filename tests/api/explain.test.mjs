@@ -34,6 +34,7 @@ const ALLOW = {
   ST_STAFF_FIRST_BY_ROLE: { staff: 'routing to "role:director": ordered by id, stops at the first match' },
   ST_TARGET_PROGRESS: { staff: 'directors see everyone: every active person is answered' },
   ST_SESSION_PURGE: { sessions: 'the periodic purge of expired sessions: a background sweep, not a request' },
+  ST_IMPORT_PURGE: { imports: 'imports_purge_idx (sql/0014) holds only the applied imports whose staged rows are left: reading it whole is the sweep' },
   ST_POOL_DUE: { staff: 'the reclaim job joins the owner of every owned customer, once a day (timed by make bench)' },
   // The customer list, one statement per view (fcgi/db.c).  Its sort is a
   // parameter, so PostgreSQL plans the big views per request (custom plans,

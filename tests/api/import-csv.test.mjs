@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 
 import { api, errorOf, sh } from './lib.mjs'
-import { open, closeAll, sql, sqlInt, sqlOne, tag, lit, addStaff, decide, idemKey } from './archive-lib.mjs'
+import { open, closeAll, sql, sqlInt, sqlOne, tag, lit, addStaff, decide, idemKey, crmctl } from './archive-lib.mjs'
 import { upload, submitImport, csv, withBom, HEADER_ZH, sheetRows } from './import-lib.mjs'
 
 let admin, sales
@@ -206,4 +206,33 @@ test('a customer added after the pre-check stops the import', async () => {
   assert.match(errorOf(doc).message, /第 3 行/)
   assert.equal(await countWhere(`后来${t}甲`), 0)
   await sql(`delete from customers where number = ${lit(`X${t}`)}`) // test clean-up only
+})
+
+test("an applied import's staged rows are purged (crmctl imports purge, as crmd's job); its result page stays, an unapplied import keeps its rows", async () => {
+  const t = tag()
+  const applied = await upload(admin, withBom(csv([header, good(`清理${t}甲`), good(`清理${t}乙`)])))
+  const waiting = await upload(admin, withBom(csv([header, good(`清理${t}丙`)])))
+  assert.equal(applied.status, 201)
+  assert.equal(waiting.status, 201)
+  const a = applied.json.import.id
+  const w = waiting.json.import.id
+  const staged = (id) => sqlInt(`select count(*) from import_rows where import_id = ${Number(id)}`)
+  assert.equal(await staged(a), 2)
+  assert.equal(await staged(w), 1)
+  assert.equal((await submitImport(admin, a, 'all')).status, 201)
+
+  const out = await crmctl(['imports', 'purge'])
+  assert.match(out, /imports purge: \d+ staged rows deleted/)
+  assert.ok(Number(out.match(/(\d+) staged/)[1]) >= 2, out)
+  assert.equal(await staged(a), 0, 'the applied import has no staged rows left')
+  assert.equal(await staged(w), 1, 'the import not yet applied keeps its rows')
+  assert.match(await crmctl(['imports', 'purge']), /imports purge: 0 staged rows deleted/)
+
+  const page = await api('GET', `/api/v1/imports/${a}/customers`, { cookie: admin.cookie })
+  assert.equal(page.status, 200)
+  assert.deepEqual(page.json.items.map((c) => c.name).sort(), [`清理${t}乙`, `清理${t}甲`].sort())
+  assert.equal((await api('GET', `/api/v1/imports/${a}`, { cookie: admin.cookie })).json.import.status, 'done')
+  // The waiting one is still importable after the purge.
+  assert.equal((await submitImport(admin, w, 'all')).status, 201)
+  assert.equal(await countWhere(`清理${t}丙`), 1)
 })
