@@ -175,10 +175,11 @@ if rep_avail:
            worst_rep < 50, "" if E["SCALE"] in ("large", "1m") else "measured at this scale, not 1M")
 else:
     target("every statistics report < 50 ms (at 1M customers)", "n/a", False, "reports not available in this run")
-# Issue 7 puts the rate on the import (the step with the progress bar) and
-# the pre-check is a step of its own (the user reads it before importing):
-# each step of each format must reach it.  Both steps back to back (the
-# first figure of bench-import) are reported beside it.
+# Issue 7 puts the rate on the import (the step with the progress bar); the
+# pre-check is a step of its own (the user reads it before importing).  The
+# row is met when each step of each format reaches it; both steps back to
+# back (the first figure of bench-import) are printed beside it, since read
+# as one operation the import misses it (docs/performance.md).
 steps = [(f, float(c), float(i)) for f, c, i in re.findall(
     r"(\w+) [0-9.]+ MB: check [0-9.]+ s = ([0-9.]+) rows/s, insert [0-9.]+ s = ([0-9.]+) rows/s", imp)]
 if steps:
@@ -187,7 +188,7 @@ if steps:
     target("import >= 20,000 rows/s (the import, and its pre-check, each; slower format)",
            "import %.0f rows/s, pre-check %.0f rows/s" % (slow_insert, slow_check),
            slow_check >= 20000 and slow_insert >= 20000,
-           "both steps back to back: %s rows/s (not the target; docs/performance.md, Import speed)" % imp.split()[0])
+           "both steps back to back: %s rows/s (docs/performance.md, Import speed)" % imp.split()[0])
 else:
     target("import >= 20,000 rows/s (the import, and its pre-check, each; slower format)", imp, False,
            "import driver not available in this run")
