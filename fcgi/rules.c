@@ -11,6 +11,11 @@
  *
  * Every call runs under lua_pcall with a message handler, an instruction
  * budget counted by a hook, a wall-clock limit, and the memory allowance.
+ * The bulk calls (rules_call_rows: the import's 500-row checks) run
+ * without the counting hook, which costs every Lua instruction a call
+ * (Lua 5.4's luaG_traceexec), a sixth of a pre-check's CPU; a one-shot
+ * timer hooks them at the wall-clock limit instead (tick_arm), and memory
+ * running high hooks them at once (rules_alloc).
  * Once a limit is hit the call is doomed: the hook raises at every
  * instruction and the sandbox's pcall/xpcall re-raise, so a rule cannot
  * catch its way past a limit.  The few library functions that loop in C
@@ -28,6 +33,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
@@ -107,6 +113,7 @@ struct rules {
 	size_t		 call_limit;	/* during a call: used may not pass it */
 	size_t		 mem_high;	/* above this, the hook notes the line */
 	int		 in_call;
+	int		 timed_only;	/* this call: the timer, no counting */
 	long		 instr_budget;
 	long		 instr_used;
 	long long	 deadline;	/* monotonic ms */
@@ -150,6 +157,7 @@ struct loadctx {
 };
 
 static void	file_refresh(struct rules *, struct rfile *, int);
+static void	rules_hook(lua_State *, lua_Debug *);
 
 static struct rules *
 rules_of(lua_State *L)
@@ -198,6 +206,10 @@ rules_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	if ((np = realloc(ptr, nsize)) == NULL)
 		return NULL;
 	r->used = r->used - osize + nsize;
+	/* A timed call with memory nearly spent: the hook notes where. */
+	if (r->timed_only && r->in_call && r->used > r->mem_high &&
+	    r->L != NULL && lua_gethook(r->L) == NULL)
+		lua_sethook(r->L, rules_hook, LUA_MASKCOUNT, RULES_HOOK_EVERY);
 	return np;
 }
 
@@ -233,7 +245,7 @@ doom(struct rules *r, lua_State *L, const char *where)
 {
 	if (r->hitwhere[0] == '\0' && where != NULL)
 		snprintf(r->hitwhere, sizeof(r->hitwhere), "%s", where);
-	lua_sethook(L, lua_gethook(L), LUA_MASKCOUNT, 1);
+	lua_sethook(L, rules_hook, LUA_MASKCOUNT, 1);
 }
 
 static const char *
@@ -260,6 +272,11 @@ rules_hook(lua_State *L, lua_Debug *ar)
 	struct rules	*r = rules_of(L);
 	char		 where[RULES_WHERE_MAX];
 
+	/* A late tick (tick()) that hooked the state after its call. */
+	if (!r->in_call) {
+		lua_sethook(L, NULL, 0, 0);
+		return;
+	}
 	/*
 	 * A memory error skips the message handler, so no line would be
 	 * known; note where the rule runs while memory is nearly spent.
@@ -270,7 +287,9 @@ rules_hook(lua_State *L, lua_Debug *ar)
 		    ar->short_src, ar->currentline);
 	where[0] = '\0';
 	if (!doomed(r)) {
-		r->instr_used += RULES_HOOK_EVERY;
+		/* A timed call counts only what C charges (charge()). */
+		if (!r->timed_only)
+			r->instr_used += RULES_HOOK_EVERY;
 		if (r->instr_used > r->instr_budget)
 			r->budget_hit = 1;
 		else if (now_ms() > r->deadline)
@@ -1926,6 +1945,72 @@ state_rebuild(struct rules *r)
 	r->L = state_new(r);
 }
 
+/*
+ * The timer of a timed call (rules_call_rows).  At the wall-clock limit
+ * its signal hooks the state, and the hook stops the call as the counting
+ * hook would have (lua_sethook may be called from a signal handler: lua.c
+ * stops a script on SIGINT so).  A state runs on its own thread only (no
+ * coroutine library), so hooking r->L covers all of the call.
+ */
+static lua_State *volatile	 tick_L;	/* the state in a timed call */
+static timer_t			 tick_timer;
+static pid_t			 tick_pid;	/* timers do not survive fork */
+
+static void
+tick(int sig)
+{
+	lua_State	*L = tick_L;
+
+	(void)sig;
+	if (L != NULL)
+		lua_sethook(L, rules_hook, LUA_MASKCOUNT, 1);
+}
+
+/* Start the call's timer; -1 when there is none (count instead). */
+static int
+tick_arm(lua_State *L, long ms)
+{
+	struct itimerspec	 its;
+	struct sigevent		 sev;
+	struct sigaction	 sa;
+	pid_t			 pid = getpid();
+
+	if (tick_pid != pid) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = tick;
+		sa.sa_flags = SA_RESTART;
+		sigemptyset(&sa.sa_mask);
+		memset(&sev, 0, sizeof(sev));
+		sev.sigev_notify = SIGEV_SIGNAL;
+		sev.sigev_signo = SIGRTMIN + 1;
+		if (sigaction(SIGRTMIN + 1, &sa, NULL) == -1 ||
+		    timer_create(CLOCK_MONOTONIC, &sev, &tick_timer) == -1)
+			return -1;
+		tick_pid = pid;
+	}
+	tick_L = L;
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_sec = ms / 1000;
+	its.it_value.tv_nsec = (ms % 1000) * 1000000L;
+	if (timer_settime(tick_timer, 0, &its, NULL) == -1) {
+		tick_L = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+tick_disarm(void)
+{
+	struct itimerspec	 its;
+
+	if (tick_L == NULL)
+		return;
+	tick_L = NULL;
+	memset(&its, 0, sizeof(its));
+	(void)timer_settime(tick_timer, 0, &its, NULL);
+}
+
 static void
 call_begin(struct rules *r)
 {
@@ -1946,7 +2031,9 @@ call_begin(struct rules *r)
 	for (f = r->files; f != NULL; f = f->next)
 		f->loading = 0;
 	lua_settop(r->L, 0);
-	lua_sethook(r->L, rules_hook, LUA_MASKCOUNT, RULES_HOOK_EVERY);
+	lua_sethook(r->L, NULL, 0, 0);
+	if (!r->timed_only || tick_arm(r->L, RULES_TIME_MS + 1) == -1)
+		lua_sethook(r->L, rules_hook, LUA_MASKCOUNT, RULES_HOOK_EVERY);
 }
 
 /* Leave the state ready for the next call, whatever this one did. */
@@ -1956,6 +2043,8 @@ call_end(struct rules *r)
 	lua_State	*L = r->L;
 
 	r->in_call = 0;
+	r->timed_only = 0;
+	tick_disarm();
 	if (L == NULL)
 		return;
 	lua_sethook(L, NULL, 0, 0);
@@ -2346,6 +2435,7 @@ rules_call_rows(struct rules *r, struct arena *a, const char *name,
 	c.cells = cells;
 	c.nrows = nrows;
 	c.ncols = ncols;
+	r->timed_only = 1;	/* see the top of the file */
 	if (call_run(r, &c, why, sizeof(why)) == 0) {
 		lua_pushcfunction(r->L, rows_main);
 		lua_pushlightuserdata(r->L, &x);

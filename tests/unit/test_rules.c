@@ -546,6 +546,11 @@ test_call_rows(void **state)
 	    "end,\n"
 	    "nul = function(tag, rows) return { { first = 'a\\0b' }, {} } "
 	    "end,\n"
+	    "loop = function(tag, rows) while true do end end,\n"
+	    "grow = function(tag, rows)\n"
+	    "  local t = {}\n"
+	    "  while true do t[#t + 1] = { tag } end\n"
+	    "end,\n"
 	    "}\n", time(NULL) - 10);
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(rules_call_rows(r, &A, "rows", "pick", "[\"x\"]",
@@ -568,6 +573,18 @@ test_call_rows(void **state)
 	assert_int_equal(rules_call_rows(r, &A, "rows", "nul", "[\"x\"]",
 	    cells, 2, 2, fields, as_json, 4, collect_row, &s, &err), -1);
 	assert_non_null(strstr(err, "result[1].first is not valid UTF-8"));
+	/*
+	 * Row calls run without the counting hook: the clock stops a loop
+	 * (at RULES_TIME_MS, within the hang limit), the cap a growth, and
+	 * pcall cannot catch either; the handle answers normally after.
+	 */
+	assert_int_equal(rules_call_rows(r, &A, "rows", "loop", "[\"x\"]",
+	    cells, 2, 2, fields, as_json, 4, collect_row, &s, &err), -1);
+	assert_non_null(strstr(err, "time limit exceeded"));
+	assert_int_equal(rules_call_rows(r, &A, "rows", "grow", "[\"x\"]",
+	    cells, 2, 2, fields, as_json, 4, collect_row, &s, &err), -1);
+	assert_non_null(strstr(err, "memory cap exceeded"));
+	assert_non_null(strstr(err, "rules/rows.lua:"));
 	/* The callback stops the walk: the call fails. */
 	memset(&s, 0, sizeof(s));
 	s.stop_at = 2;
