@@ -198,50 +198,36 @@ end
 -- the sets are keyed by the list itself and go with it): the codes of a
 -- select's options, the codes anywhere in a tree, the keys of a form.
 -- 每个列表只建一次查找表，逐行校验时不再遍历列表。
-local weak = { __mode = "k" }
-local select_sets, tree_sets, known_sets = setmetatable({}, weak), setmetatable({}, weak),
-	setmetatable({}, weak)
+local none = {}
 
-local function tree_walk(nodes, set)
-	for _, n in ipairs(nodes or {}) do
-		if n.code ~= nil then set[n.code] = true end
-		tree_walk(n.children, set)
-	end
-	return set
-end
-
-local function select_set(f)
-	local opts = options_of(f) or {}
-	local set = select_sets[opts]
-	if set == nil then
-		set = {}
-		for _, o in ipairs(opts) do
-			if o.code ~= nil then set[o.code] = true end
+-- memo(build): build(t) once per table t (weak keys: it goes with the table).
+local function memo(build)
+	local cache = setmetatable({}, { __mode = "k" })
+	return function(t)
+		local v = cache[t]
+		if v == nil then
+			v = build(t)
+			cache[t] = v
 		end
-		select_sets[opts] = set
+		return v
+	end
+end
+
+local function add_codes(nodes, deep, set)
+	for _, n in ipairs(nodes) do
+		if n.code ~= nil then set[n.code] = true end
+		if deep and n.children then add_codes(n.children, true, set) end
 	end
 	return set
 end
 
-local function tree_set(f)
-	local opts = options_of(f) or {}
-	local set = tree_sets[opts]
-	if set == nil then
-		set = tree_walk(opts, {})
-		tree_sets[opts] = set
-	end
+local select_codes = memo(function(opts) return add_codes(opts, false, {}) end)
+local tree_codes = memo(function(opts) return add_codes(opts, true, {}) end)
+local known_keys = memo(function(fields)
+	local set = {}
+	for _, f in ipairs(fields) do set[f.key] = true end
 	return set
-end
-
-local function known_keys(fields)
-	local set = known_sets[fields]
-	if set == nil then
-		set = {}
-		for _, f in ipairs(fields) do set[f.key] = true end
-		known_sets[fields] = set
-	end
-	return set
-end
+end)
 
 local function err(f, zh, en)
 	return { field = f.key, zh = f.zh .. zh, en = f.en .. en }
@@ -281,11 +267,11 @@ local function check_field(f, v)
 			return err(f, "超出范围。", " is out of range.")
 		end
 	elseif t == "select" then
-		if not select_set(f)[v] then
+		if not select_codes(options_of(f) or none)[v] then
 			return err(f, "不在可选范围内。", " is not one of the choices.")
 		end
 	elseif t == "tree" then
-		if type(v) ~= "string" or not tree_set(f)[v] then
+		if type(v) ~= "string" or not tree_codes(options_of(f) or none)[v] then
 			return err(f, "不在可选范围内。", " is not one of the choices.")
 		end
 	elseif t == "staff" or t == "customer" then
