@@ -16,17 +16,19 @@
 #include "extern.h"
 
 /*
- * The customer list's shared parts (see ST_CUST_LIST_MINE).  q: the reader
- * and the search text with LIKE's wildcards taken literally.  The search
- * matches name, number, contact and phone through one trigram index over
- * them (sql/0011_customer_list.sql: the expression must stay the same).
+ * The customer list's shared parts (see ST_CUST_LIST_MINE).  The search
+ * ($3, LIKE's wildcards taken literally) matches name, number, contact and
+ * phone: customer_search, one row per customer with its trigram index
+ * (sql/0015_customer_search.sql).  params: the parameters a view may not
+ * use, typed (an unused CTE is not run).  The shared flag (and "shared
+ * by me") is a scalar subquery, looked up per customer: as EXISTS, a
+ * generic plan may hash or walk the whole of customer_shares instead.
  * base (the view's rows) is inlined into the page and into the count; the
  * page is cut before the owner's name and the shared flag are looked up.
  */
 #define CUST_LIST_FROM \
-	"with q as (select $1::bigint as me, '%' || replace(replace(replace(" \
-	"$3::text, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' as p), " \
-	"base as not materialized (select c.* from q, "
+	"with params as (select $1::bigint as me, $3::text as term), " \
+	"base as not materialized (select c.* from "
 #define CUST_LIST_ORDER \
 	" case when $4 = 'name' then c.name end, " \
 	" case when $4 = '-name' then c.name end desc, " \
@@ -37,21 +39,53 @@
 	" case when $4 = 'visit_count' then c.visit_count end, " \
 	" case when $4 = '-visit_count' then c.visit_count end desc, " \
 	" c.id desc "
-#define CUST_LIST_TAIL \
-	"($2::text is null or c.type_code in (select crm_type_subtree($2))) " \
-	"and ($3::text is null or (c.name || E'\\n' || c.number || E'\\n' || " \
-	" coalesce(c.contact, '') || E'\\n' || coalesce(c.phone, '')) ilike " \
-	" q.p)), " \
+#define CUST_LIST_TYPE \
+	"($2::text is null or c.type_code in (select crm_type_subtree($2)))"
+/*
+ * With a search term: a semi-join PostgreSQL can drive from the trigram
+ * index (a rare word) or apply to the view's rows (a common one).  Inside
+ * "$3 is null or ...", or naming a column of the outer query, it could
+ * only be a filter on the view's rows: the whole pool read for a word
+ * three customers have.
+ */
+#define CUST_LIST_SEARCH \
+	" and c.id in (select s.id from customer_search s where s.doc ilike " \
+	"'%' || replace(replace(replace($3::text, '\\', '\\\\'), '%', '\\%'), " \
+	"'_', '\\_') || '%')"
+#define CUST_LIST_PAGE \
 	"page as (select c.* from base c order by " CUST_LIST_ORDER \
 	" limit $5::int offset $6::int) " \
 	"select coalesce((select json_agg(x) from (select c.id, c.number, " \
 	"c.name, c.type_code as type, c.status, c.region, c.stage, " \
 	"c.visit_count, c.last_visit_at, c.owner_id, (select o.name from " \
 	"staff o where o.id = c.owner_id) as owner, c.contact, c.phone, " \
-	"c.extra, c.created_at, exists (select 1 from customer_shares sh " \
-	"where sh.customer_id = c.id) as shared from page c order by " \
+	"c.extra, c.created_at, coalesce((select true from customer_shares " \
+	"sh where sh.customer_id = c.id limit 1), false) as shared from page " \
+	"c order by " \
 	CUST_LIST_ORDER ") x), '[]')::text, " \
 	"(select count(*) from (select 1 from base limit $7::int) n)"
+#define CUST_LIST_TAIL \
+	CUST_LIST_TYPE "), " CUST_LIST_PAGE
+#define CUST_LIST_TAIL_Q \
+	CUST_LIST_TYPE CUST_LIST_SEARCH "), " CUST_LIST_PAGE
+#define CUST_VIEW_MINE \
+	CUST_LIST_FROM "(select * from customers where owner_id = $1 union " \
+	"all select * from customers where id in (select customer_id from " \
+	"customer_shares where staff_id = $1) and owner_id is distinct from " \
+	"$1) c where "
+#define CUST_VIEW_SHARED_BY_ME \
+	CUST_LIST_FROM "customers c where c.owner_id = $1 and (select true " \
+	"from customer_shares s where s.customer_id = c.id limit 1) and "
+#define CUST_VIEW_SHARED_WITH_ME \
+	CUST_LIST_FROM "customers c where c.id in (select s.customer_id from " \
+	"customer_shares s where s.staff_id = $1) and "
+#define CUST_VIEW_POOL \
+	CUST_LIST_FROM "customers c where c.owner_id is null and "
+#define CUST_VIEW_ALL \
+	CUST_LIST_FROM "customers c where "
+#define CUST_VIEW_MANAGED \
+	CUST_LIST_FROM "customers c where c.owner_id in (select o.id from " \
+	"staff o where o.department_id in (select crm_managed_depts($1))) and "
 
 static const char *const stmts[ST__MAX] = {
 	[ST_PING] = "select 1",
@@ -363,28 +397,23 @@ static const char *const stmts[ST__MAX] = {
 	 * its own index (the owner, the shares, the pool) instead of one CASE no
 	 * index can serve.  $1 me, $2 type (subtree), $3 search text, $4 sort,
 	 * $5 size, $6 offset, $7 how far to count (h_customers.c: a count of
-	 * the whole pool costs a scan).  CUST_LIST_FROM, the view's rows and
-	 * condition, then CUST_LIST_TAIL.
+	 * the whole pool costs a scan).  CUST_VIEW_* (CUST_LIST_FROM, the view's
+	 * rows and condition), then CUST_LIST_TAIL or, with a search term,
+	 * CUST_LIST_TAIL_Q.
 	 */
-	[ST_CUST_LIST_MINE] = CUST_LIST_FROM
-	    "(select * from customers where owner_id = $1 union all select * "
-	    "from customers where id in (select customer_id from "
-	    "customer_shares where staff_id = $1) and owner_id is distinct from "
-	    "$1) c where " CUST_LIST_TAIL,
-	[ST_CUST_LIST_SHARED_BY_ME] = CUST_LIST_FROM
-	    "customers c where c.owner_id = $1 and exists (select 1 from "
-	    "customer_shares s where s.customer_id = c.id) and " CUST_LIST_TAIL,
-	[ST_CUST_LIST_SHARED_WITH_ME] = CUST_LIST_FROM
-	    "customers c where c.id in (select s.customer_id from "
-	    "customer_shares s where s.staff_id = $1) and " CUST_LIST_TAIL,
-	[ST_CUST_LIST_POOL] = CUST_LIST_FROM
-	    "customers c where c.owner_id is null and " CUST_LIST_TAIL,
-	[ST_CUST_LIST_ALL] = CUST_LIST_FROM
-	    "customers c where " CUST_LIST_TAIL,
-	[ST_CUST_LIST_MANAGED] = CUST_LIST_FROM
-	    "customers c where c.owner_id in (select o.id from staff o where "
-	    "o.department_id in (select crm_managed_depts($1))) and "
-	    CUST_LIST_TAIL,
+	[ST_CUST_LIST_MINE] = CUST_VIEW_MINE CUST_LIST_TAIL,
+	[ST_CUST_LIST_SHARED_BY_ME] = CUST_VIEW_SHARED_BY_ME CUST_LIST_TAIL,
+	[ST_CUST_LIST_SHARED_WITH_ME] = CUST_VIEW_SHARED_WITH_ME CUST_LIST_TAIL,
+	[ST_CUST_LIST_POOL] = CUST_VIEW_POOL CUST_LIST_TAIL,
+	[ST_CUST_LIST_ALL] = CUST_VIEW_ALL CUST_LIST_TAIL,
+	[ST_CUST_LIST_MANAGED] = CUST_VIEW_MANAGED CUST_LIST_TAIL,
+	/* The same with a search term ($3 not null). */
+	[ST_CUST_LIST_MINE_Q] = CUST_VIEW_MINE CUST_LIST_TAIL_Q,
+	[ST_CUST_LIST_SHARED_BY_ME_Q] = CUST_VIEW_SHARED_BY_ME CUST_LIST_TAIL_Q,
+	[ST_CUST_LIST_SHARED_WITH_ME_Q] = CUST_VIEW_SHARED_WITH_ME CUST_LIST_TAIL_Q,
+	[ST_CUST_LIST_POOL_Q] = CUST_VIEW_POOL CUST_LIST_TAIL_Q,
+	[ST_CUST_LIST_ALL_Q] = CUST_VIEW_ALL CUST_LIST_TAIL_Q,
+	[ST_CUST_LIST_MANAGED_Q] = CUST_VIEW_MANAGED CUST_LIST_TAIL_Q,
 	/*
 	 * A customer by primary key, planned once (no reader in it): crmd
 	 * decides who may see it from the owner and the shares it returns, and
@@ -802,8 +831,12 @@ static const char *const stmts[ST__MAX] = {
 	 * (by seq, file order), numbered from the JSON array $4, created by
 	 * $5.  A range of the unique (import_id, seq) index: no sort.
 	 */
+	/*
+	 * A batch of an import: how many rows went in and, when $6, their
+	 * customer_search rows ([[id, doc], ...]) for ST_SEARCH_PUT.
+	 */
 	[ST_IMPORT_INSERT] =
-	    "insert into customers (number, name, name_norm, address, contact, "
+	    "with i as (insert into customers (number, name, name_norm, address, contact, "
 	    "phone, region, type_code, source, stage, status, lat, lng, extra, "
 	    "owner_id, owned_since, created_by, import_id) select $4::jsonb ->> "
 	    "(r.seq - $2::int - 1), r.data->>'name', r.name_norm, "
@@ -813,14 +846,18 @@ static const char *const stmts[ST__MAX] = {
 	    "(r.data->>'lng')::float8, r.extra, r.owner_id, case when "
 	    "r.owner_id is null then null else now() end, $5::bigint, $1::bigint "
 	    "from import_rows r where r.import_id = $1 and r.seq > $2::int and "
-	    "r.seq <= $2::int + $3::int order by r.seq",
+	    "r.seq <= $2::int + $3::int order by r.seq returning id, "
+	    "crm_search_doc(name, number, contact, phone) as doc) select "
+	    "count(*), json_agg(json_build_array(i.id, i.doc)) filter (where "
+	    "$6::boolean)::text from i",
 	/*
 	 * The foreign keys of an import's rows, checked once: every type
 	 * code and owner the rows name, and the creator $2, exist; each row
 	 * is locked as the per-row check would (for key share).  True when
 	 * all do, the role may skip the per-row checks (a superuser, as the
 	 * stack's crm is) and no user trigger fires on inserts into
-	 * customers (replica mode would skip it too).
+	 * customers (replica mode would skip it too) but customer_search's,
+	 * whose rows the import writes itself (ST_SEARCH_PUT or _FILL_IMPORT).
 	 */
 	[ST_IMPORT_KEYS] =
 	    "with k as (select coalesce(array_agg(distinct r.data->>'type') "
@@ -835,7 +872,7 @@ static const char *const stmts[ST__MAX] = {
 	    "rolsuper from pg_roles where rolname = current_user) and not "
 	    "exists (select 1 from pg_trigger g where g.tgrelid = "
 	    "'customers'::regclass and not g.tgisinternal and g.tgtype & 4 <> "
-	    "0) from k",
+	    "0 and g.tgname <> 'customers_search_sync') from k",
 	/* Per-row foreign-key checks off / back on (ST_IMPORT_KEYS said so). */
 	[ST_IMPORT_ROW_CHECKS_OFF] =
 	    "select set_config('session_replication_role', 'replica', true)",
@@ -878,6 +915,25 @@ static const char *const stmts[ST__MAX] = {
 	    "returning 1), u as (update imports m set staged_purged = true "
 	    "where m.id = (select id from i) returning 1) select (select "
 	    "count(*) from d), (select count(*) from u)",
+	/*
+	 * The import's customer_search rows, written by a connection of their
+	 * own beside the inserting one (fcgi/wf_import.c): the trigram
+	 * entries go to the index's pending list, merged once at the end
+	 * (crm_search_flush) with memory enough for one pass.
+	 */
+	[ST_SEARCH_BULK] =
+	    "select set_config('gin_pending_list_limit', '256MB', true), "
+	    "set_config('work_mem', '64MB', true), "
+	    "set_config('maintenance_work_mem', '256MB', true)",
+	[ST_SEARCH_PUT] =
+	    "insert into customer_search (id, doc) select (e->>0)::bigint, "
+	    "e->>1 from json_array_elements($1::json) e",
+	[ST_SEARCH_FLUSH] = "select crm_search_flush()",
+	/* The same in the importing transaction, when that connection failed. */
+	[ST_SEARCH_FILL_IMPORT] =
+	    "insert into customer_search (id, doc) select id, crm_search_doc("
+	    "name, number, contact, phone) from customers where import_id = $1 "
+	    "on conflict (id) do update set doc = excluded.doc",
 	/* n numbers at once: the answer is the last; first = last - n + 1. */
 	[ST_SEQ_RESERVE] =
 	    "insert into number_seq (name, day, seq) values ($1, current_date, "
@@ -1098,6 +1154,16 @@ static const unsigned char planned_each_time[ST__MAX] = {
 	[ST_CUST_LIST_POOL] = 1,
 	[ST_CUST_LIST_ALL] = 1,
 	[ST_CUST_LIST_MANAGED] = 1,
+	/*
+	 * A search: whether the trigram index or the view drives depends on
+	 * the word (a 2-character word has no trigram: the index cannot help).
+	 */
+	[ST_CUST_LIST_MINE_Q] = 1,
+	[ST_CUST_LIST_SHARED_BY_ME_Q] = 1,
+	[ST_CUST_LIST_SHARED_WITH_ME_Q] = 1,
+	[ST_CUST_LIST_POOL_Q] = 1,
+	[ST_CUST_LIST_ALL_Q] = 1,
+	[ST_CUST_LIST_MANAGED_Q] = 1,
 };
 
 static PGresult *

@@ -375,6 +375,12 @@ enum stmt {
 	ST_CUST_LIST_POOL,
 	ST_CUST_LIST_ALL,
 	ST_CUST_LIST_MANAGED,
+	ST_CUST_LIST_MINE_Q,
+	ST_CUST_LIST_SHARED_BY_ME_Q,
+	ST_CUST_LIST_SHARED_WITH_ME_Q,
+	ST_CUST_LIST_POOL_Q,
+	ST_CUST_LIST_ALL_Q,
+	ST_CUST_LIST_MANAGED_Q,
 	ST_CUST_DETAIL,
 	ST_CUST_SEES,
 	ST_CUST_TIMELINE,
@@ -451,6 +457,10 @@ enum stmt {
 	ST_IMPORT_CUSTOMERS,
 	ST_IMPORT_CUSTOM_PLANS,
 	ST_IMPORT_PURGE,
+	ST_SEARCH_BULK,
+	ST_SEARCH_PUT,
+	ST_SEARCH_FLUSH,
+	ST_SEARCH_FILL_IMPORT,
 	ST_SEQ_RESERVE,
 	/* user-defined reports (h_reports.c) */
 	ST_REPORT_GET,
@@ -1149,7 +1159,7 @@ void	 h_todos(struct ctx *);
 void	 h_customers_list(struct ctx *);
 void	 h_customers_get(struct ctx *);
 void	 h_customers_timeline(struct ctx *);
-enum stmt	 cust_list_stmt(const char *view, const char *role);
+enum stmt	 cust_list_stmt(const char *, const char *, const char *);
 void	 h_no_delete(struct ctx *);
 void	 h_files_upload(struct ctx *);
 void	 h_files_get(struct ctx *);

@@ -60,22 +60,27 @@ qnum(struct ctx *c, const char *key, long def, long max)
 /*
  * The list statement of a view for a reader (ST_CUST_LIST_*); "all" is
  * everything for directors and admin, a manager's department subtree for
- * managers.  The caller has refused "all" to salespeople.
+ * managers.  The caller has refused "all" to salespeople.  q: a search
+ * term is given (the _Q statements join customer_search).
  */
 enum stmt
-cust_list_stmt(const char *view, const char *role)
+cust_list_stmt(const char *view, const char *role, const char *q)
 {
+	int	 s = q != NULL;
+
 	if (strcmp(view, "shared_by_me") == 0)
-		return ST_CUST_LIST_SHARED_BY_ME;
+		return s ? ST_CUST_LIST_SHARED_BY_ME_Q : ST_CUST_LIST_SHARED_BY_ME;
 	if (strcmp(view, "shared_with_me") == 0)
-		return ST_CUST_LIST_SHARED_WITH_ME;
+		return s ? ST_CUST_LIST_SHARED_WITH_ME_Q :
+		    ST_CUST_LIST_SHARED_WITH_ME;
 	if (strcmp(view, "pool") == 0)
-		return ST_CUST_LIST_POOL;
+		return s ? ST_CUST_LIST_POOL_Q : ST_CUST_LIST_POOL;
+	if (strcmp(view, "all") == 0 && (strcmp(role, "director") == 0 ||
+	    strcmp(role, "admin") == 0))
+		return s ? ST_CUST_LIST_ALL_Q : ST_CUST_LIST_ALL;
 	if (strcmp(view, "all") == 0)
-		return strcmp(role, "director") == 0 ||
-		    strcmp(role, "admin") == 0 ? ST_CUST_LIST_ALL :
-		    ST_CUST_LIST_MANAGED;
-	return ST_CUST_LIST_MINE;
+		return s ? ST_CUST_LIST_MANAGED_Q : ST_CUST_LIST_MANAGED;
+	return s ? ST_CUST_LIST_MINE_Q : ST_CUST_LIST_MINE;
 }
 
 /* GET /api/v1/customers?view=&type=&q=&page=&size=&sort= */
@@ -124,7 +129,7 @@ h_customers_list(struct ctx *c)
 	}
 	if (type != NULL && *type == '\0')
 		type = NULL;
-	res = db_exec(c->w->db, c->a, cust_list_stmt(view, c->user->role),
+	res = db_exec(c->w->db, c->a, cust_list_stmt(view, c->user->role, q),
 	    DB_ARGS(arena_printf(c->a, "%lld", c->user->id), type, q,
 	    sort ? sort : "", arena_printf(c->a, "%ld", size),
 	    arena_printf(c->a, "%ld", (page - 1) * size),

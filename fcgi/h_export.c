@@ -129,7 +129,7 @@ h_export_customers(struct ctx *c)
 	if (type != NULL && *type == '\0')
 		type = NULL;
 	/* The list's own statement: the same filters and visibility. */
-	res = db_exec(c->w->db, c->a, cust_list_stmt(view, c->user->role),
+	res = db_exec(c->w->db, c->a, cust_list_stmt(view, c->user->role, q),
 	    DB_ARGS(arena_printf(c->a, "%lld", c->user->id), type, q,
 	    sort ? sort : "", arena_printf(c->a, "%d", EXPORT_MAX), "0", "1"),
 	    &e);

@@ -1038,11 +1038,10 @@ put_filter(struct buf *b, const struct rsource *s, int fi,
 		/*
 		 * $n is the LIKE pattern made by the caller, wildcards
 		 * escaped.  The customer list's search: name, number, contact
-		 * and phone, through customers_search_trgm_idx (sql/0011).
+		 * and phone, through customer_search (sql/0015).
 		 */
-		buf_printf(b, " and ($%d::text is null or (c.name || E'\\n' || "
-		    "c.number || E'\\n' || coalesce(c.contact, '') || E'\\n' || "
-		    "coalesce(c.phone, '')) ilike $%d)", n, n);
+		buf_printf(b, " and ($%d::text is null or c.id in (select "
+		    "s.id from customer_search s where s.doc ilike $%d))", n, n);
 		break;
 	default:
 		abort();

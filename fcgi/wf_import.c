@@ -17,6 +17,15 @@
  * backend and its transaction start: once that transaction is gone and
  * the import is not done, it failed (and left nothing behind).
  *
+ * Search rows: a third connection writes the customer_search rows of each
+ * batch (ST_SEARCH_PUT) while this one inserts the next, so the trigram
+ * index, more than half of the work, runs on a second core; that
+ * transaction merges the index's pending list once and commits right
+ * before this function returns.  When that connection fails the applying
+ * transaction writes them itself (ST_SEARCH_FILL_IMPORT).  If the
+ * document's transaction is then lost, its search rows name no customer
+ * and match nothing (crm_search_rebuild() drops them).
+ *
  * Imported customers are history: they are not counted as new customers
  * of the day in anyone's figures (activity_daily).
  */
@@ -237,19 +246,86 @@ clash(struct ctx *c, const char *id)
 	    "it."));
 }
 
+/*
+ * The connection for the import's search rows, in a transaction set for a
+ * bulk load, or NULL (logged): the import then writes them itself.
+ */
+static struct db *
+search_open(const char *id)
+{
+	struct db	*sdb;
+	struct arena	 a;
+	enum crm_err	 e;
+
+	if ((sdb = db_open(cfg.db)) == NULL)
+		return NULL;
+	arena_init(&a, 0);
+	if (db_ensure(sdb) == -1 || db_begin(sdb) != ERR_OK ||
+	    db_exec(sdb, &a, ST_SEARCH_BULK, 0, NULL, &e) == NULL) {
+		log_warn("import %s: no connection for the search rows; the "
+		    "import writes them", id);
+		db_close(sdb);
+		sdb = NULL;
+	}
+	arena_free(&a);
+	return sdb;
+}
+
+/*
+ * Give the search connection up: its rows rolled back, and (when some were
+ * sent) their entries merged out of the pending list now rather than by
+ * the next person to add a customer.
+ */
+static void
+search_drop(struct db *sdb, int sent)
+{
+	struct arena	 a;
+	enum crm_err	 e;
+
+	if (sdb == NULL)
+		return;
+	db_rollback(sdb);
+	if (sent) {
+		arena_init(&a, 0);
+		(void)db_exec(sdb, &a, ST_SEARCH_FLUSH, 0, NULL, &e);
+		arena_free(&a);
+	}
+	db_close(sdb);
+}
+
+/* Wait for the search batch sent last (if any); -1: the connection failed. */
+static int
+search_wait(struct db *sdb, int *pending, const char *id)
+{
+	struct arena	 a;
+	enum crm_err	 e;
+	int		 ok;
+
+	if (!*pending)
+		return 0;
+	*pending = 0;
+	arena_init(&a, 0);
+	ok = db_exec_wait(sdb, &a, ST_SEARCH_PUT, &e) != NULL;
+	arena_free(&a);
+	if (!ok)
+		log_warn("import %s: search rows: %s; the import writes them",
+		    id, crm_errcode(e));
+	return ok ? 0 : -1;
+}
+
 /* See extern.h. */
 enum crm_err
 wf_import_apply(struct ctx *c, struct doc *d)
 {
 	PGresult	*imp, *res;
-	struct db	*pdb = NULL;
+	struct db	*pdb = NULL, *sdb = NULL;
 	json_t		*nums;
 	enum crm_err	 e;
 	const char	*id = NULL, *pid, *xact, *date, *first = NULL;
 	const char	*last = NULL;
 	char		*text;
 	long		 n, off, cnt, seq0, next;
-	int		 keys_once, k;
+	int		 keys_once = 0, k, spend = 0, ssent = 0;
 	struct arena	 a[2];
 
 	arena_init(&a[0], 0);
@@ -288,6 +364,9 @@ wf_import_apply(struct ctx *c, struct doc *d)
 	if (keys_once && db_exec(c->w->db, c->a, ST_IMPORT_ROW_CHECKS_OFF, 0,
 	    NULL, &e) == NULL)
 		goto out;
+	/* Replica mode: customer_search's trigger stays quiet; rows by sdb. */
+	if (keys_once)
+		sdb = search_open(id);
 	/* Where a clash goes back to, to name the row (clash()). */
 	if ((e = db_savepoint(c->w->db)) != ERR_OK)
 		goto out;
@@ -312,7 +391,7 @@ wf_import_apply(struct ctx *c, struct doc *d)
 		e = text == NULL ? ERR_INTERNAL : db_exec_send(c->w->db,
 		    ST_IMPORT_INSERT, DB_ARGS(id, arena_printf(&a[k], "%ld",
 		    off), arena_printf(&a[k], "%ld", cnt), text, sid(c,
-		    d->applicant_id)));
+		    d->applicant_id), sdb != NULL ? "t" : "f"));
 		free(text);
 		if (e != ERR_OK)
 			goto out;
@@ -326,14 +405,39 @@ wf_import_apply(struct ctx *c, struct doc *d)
 				e = clash(c, id);
 			goto out;
 		}
-		if (strtol(PQcmdTuples(res), NULL, 10) != cnt) {
+		if (db_getll(res, 0, 0) != cnt) {
 			log_err("import %s: batch at %ld inserted %s of %ld", id,
-			    off, PQcmdTuples(res), cnt);
+			    off, db_get(res, 0, 0), cnt);
 			e = ERR_INTERNAL;
 			goto out;
 		}
+		/* This batch's search rows go while the next batch goes in. */
+		if (sdb != NULL && (search_wait(sdb, &spend, id) == -1 ||
+		    db_exec_send(sdb, ST_SEARCH_PUT, DB_ARGS(db_get(res, 0,
+		    1))) != ERR_OK)) {
+			search_drop(sdb, ssent);
+			sdb = NULL;
+		} else if (sdb != NULL)
+			spend = ssent = 1;
 		progress(c, pdb, id, "running", off + cnt, n, NULL, pid, xact);
 	}
+	/*
+	 * The search rows: merged and committed by their connection (the
+	 * customers commit moments later, with the document), or written here.
+	 */
+	if (sdb != NULL && (search_wait(sdb, &spend, id) == -1 ||
+	    db_exec(sdb, c->a, ST_SEARCH_FLUSH, 0, NULL, &e) == NULL ||
+	    db_commit(sdb) != ERR_OK)) {
+		search_drop(sdb, ssent);
+		sdb = NULL;
+		if (db_exec(c->w->db, c->a, ST_SEARCH_FILL_IMPORT, DB_ARGS(id),
+		    &e) == NULL)
+			goto out;
+	} else if (sdb == NULL && keys_once && db_exec(c->w->db, c->a,
+	    ST_SEARCH_FILL_IMPORT, DB_ARGS(id), &e) == NULL)
+		goto out;
+	db_close(sdb);
+	sdb = NULL;
 	/* Before anything else is written (audit, the document). */
 	if (keys_once && db_exec(c->w->db, c->a, ST_IMPORT_ROW_CHECKS_ON, 0,
 	    NULL, &e) == NULL)
@@ -354,6 +458,7 @@ out:
 	if (e != ERR_OK && pdb != NULL)
 		progress(c, pdb, id, "failed", 0, 0, c->errmsg ? c->errmsg :
 		    crm_strerror(e, c->lang), NULL, NULL);
+	search_drop(sdb, ssent);
 	db_close(pdb);
 	arena_free(&a[0]);
 	arena_free(&a[1]);

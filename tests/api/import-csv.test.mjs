@@ -185,6 +185,7 @@ test('an import that fails halfway leaves the archive exactly as it was; a retry
   assert.match(errorOf(failed).message, /整个导入已撤销/)
   assert.equal(await sqlInt('select count(*) from customers'), before, 'nothing was half-imported')
   assert.equal(await countWhere(`半途${t}%`), 0)
+  assert.equal(await sqlInt(`select count(*) from customer_search where doc like ${lit(`半途${t}%`)}`), 0, 'no search row left behind')
   const state = await api('GET', `/api/v1/imports/${pre.json.import.id}`, { cookie: admin.cookie })
   assert.equal(state.json.import.status, 'checked')
   assert.equal(state.json.import.progress.phase, 'failed')
@@ -193,6 +194,30 @@ test('an import that fails halfway leaves the archive exactly as it was; a retry
   const retry = await submitImport(admin, pre.json.import.id, 'all', idemKey('retry'))
   assert.equal(retry.status, 201, retry.text.slice(0, 300))
   assert.equal(await countWhere(`半途${t}%`), n)
+  // The search rows came from the import's second connection: one per
+  // customer, each exactly the customer's text; the search finds them.
+  assert.equal(await sqlInt(`select count(*) from customers c join customer_search s on s.id = c.id and s.doc = crm_search_doc(c.name, c.number, c.contact, c.phone) where c.name like ${lit(`半途${t}%`)}`), n)
+  const found = await api('GET', `/api/v1/customers?view=all&q=${encodeURIComponent(`半途${t}客户5999`)}`, { cookie: admin.cookie })
+  assert.equal(found.status, 200, found.text)
+  assert.deepEqual(found.json.items.map((c) => c.name), [`半途${t}客户5999`])
+  const number = await sqlOne(`select number from customers where name = ${lit(`半途${t}客户77`)}`)
+  const byNumber = await api('GET', `/api/v1/customers?view=all&q=${encodeURIComponent(number)}`, { cookie: admin.cookie })
+  assert.deepEqual(byNumber.json.items.map((c) => c.name), [`半途${t}客户77`])
+})
+
+test('every customer has its search row, exactly its name, number, contact and phone (written by triggers and by imports)', async () => {
+  // By now the archive holds customers added, edited, numbered at commit,
+  // claimed and imported by the tests before this one.
+  assert.ok(await sqlInt('select count(*) from customers') > 0)
+  assert.equal(await sqlInt('select count(*) from customers c left join customer_search s on s.id = c.id where s.doc is distinct from crm_search_doc(c.name, c.number, c.contact, c.phone)'), 0)
+  assert.equal(await sqlInt('select count(*) from customer_search s where not exists (select 1 from customers c where c.id = s.id)'), 0)
+  // An edit of the phone moves the search with it (trigger).
+  const t = tag()
+  const id = await sqlInt(`insert into customers (number, name, name_norm, phone) values (${lit(`S${t}`)}, ${lit(`搜索${t}`)}, ${lit(`搜索${t}`)}, '13900001111') returning id`)
+  await sql(`update customers set phone = '13922223333' where id = ${id}`)
+  assert.equal(await sqlOne(`select replace(doc, E'\\n', '|') from customer_search where id = ${id}`), `搜索${t}|S${t}||13922223333`)
+  await sql(`delete from customers where id = ${id}`) // test clean-up only
+  assert.equal(await sqlInt(`select count(*) from customer_search where id = ${id}`), 0)
 })
 
 test('a customer added after the pre-check stops the import', async () => {
