@@ -833,11 +833,12 @@ static const char *const stmts[ST__MAX] = {
 	 */
 	/*
 	 * A batch of an import: how many rows went in and, when $6, their
-	 * customer_search rows ([[id, doc], ...]) for ST_SEARCH_PUT.
+	 * customer_search rows (two arrays: ids, texts) for ST_SEARCH_PUT.
 	 */
 	[ST_IMPORT_INSERT] =
-	    "with i as (insert into customers (number, name, name_norm, address, contact, "
-	    "phone, region, type_code, source, stage, status, lat, lng, extra, "
+	    "with i as (insert into customers (number, name, name_norm, "
+	    "address, contact, phone, region, type_code, source, stage, "
+	    "status, lat, lng, extra, "
 	    "owner_id, owned_since, created_by, import_id) select $4::jsonb ->> "
 	    "(r.seq - $2::int - 1), r.data->>'name', r.name_norm, "
 	    "r.data->>'address', r.data->>'contact', r.data->>'phone', "
@@ -848,8 +849,8 @@ static const char *const stmts[ST__MAX] = {
 	    "from import_rows r where r.import_id = $1 and r.seq > $2::int and "
 	    "r.seq <= $2::int + $3::int order by r.seq returning id, "
 	    "crm_search_doc(name, number, contact, phone) as doc) select "
-	    "count(*), json_agg(json_build_array(i.id, i.doc)) filter (where "
-	    "$6::boolean)::text from i",
+	    "count(*), array_agg(i.id) filter (where $6::boolean), array_agg("
+	    "i.doc) filter (where $6::boolean) from i",
 	/*
 	 * The foreign keys of an import's rows, checked once: every type
 	 * code and owner the rows name, and the creator $2, exist; each row
@@ -926,8 +927,13 @@ static const char *const stmts[ST__MAX] = {
 	    "set_config('work_mem', '64MB', true), "
 	    "set_config('maintenance_work_mem', '256MB', true)",
 	[ST_SEARCH_PUT] =
-	    "insert into customer_search (id, doc) select (e->>0)::bigint, "
-	    "e->>1 from json_array_elements($1::json) e",
+	    "insert into customer_search (id, doc) select * from unnest("
+	    "$1::bigint[], $2::text[])",
+	/* The same after merging the pending list (f is read first). */
+	[ST_SEARCH_FLUSH_PUT] =
+	    "with f as materialized (select crm_search_flush()) insert into "
+	    "customer_search (id, doc) select u.* from f, unnest($1::bigint[], "
+	    "$2::text[]) u",
 	[ST_SEARCH_FLUSH] = "select crm_search_flush()",
 	/* The same in the importing transaction, when that connection failed. */
 	[ST_SEARCH_FILL_IMPORT] =

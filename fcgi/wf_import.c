@@ -18,11 +18,12 @@
  * the import is not done, it failed (and left nothing behind).
  *
  * Search rows: a third connection writes the customer_search rows of each
- * batch (ST_SEARCH_PUT) while this one inserts the next, so the trigram
- * index, more than half of the work, runs on a second core; that
- * transaction merges the index's pending list once and commits right
- * before this function returns.  When that connection fails the applying
- * transaction writes them itself (ST_SEARCH_FILL_IMPORT).  If the
+ * batch (ST_SEARCH_PUT, the ids and texts the batch's insert returned)
+ * while this one inserts the next, so the trigram index, more than half of
+ * the work, runs on a second core; that transaction merges the index's
+ * pending list once and commits right before this function returns.  When
+ * that connection fails the applying transaction writes them itself
+ * (ST_SEARCH_FILL_IMPORT).  If the
  * document's transaction is then lost, its search rows name no customer
  * and match nothing (crm_search_rebuild() drops them).
  *
@@ -325,7 +326,7 @@ wf_import_apply(struct ctx *c, struct doc *d)
 	const char	*last = NULL;
 	char		*text;
 	long		 n, off, cnt, seq0, next;
-	int		 keys_once = 0, k, spend = 0, ssent = 0;
+	int		 keys_once = 0, k, spend = 0, ssent = 0, sflush = 0;
 	struct arena	 a[2];
 
 	arena_init(&a[0], 0);
@@ -411,14 +412,21 @@ wf_import_apply(struct ctx *c, struct doc *d)
 			e = ERR_INTERNAL;
 			goto out;
 		}
-		/* This batch's search rows go while the next batch goes in. */
+		/*
+		 * This batch's search rows go while the next batch goes in.
+		 * Once, halfway, the pending list is merged first: that merge
+		 * overlaps the inserts, and the one at the end is half as long.
+		 */
 		if (sdb != NULL && (search_wait(sdb, &spend, id) == -1 ||
-		    db_exec_send(sdb, ST_SEARCH_PUT, DB_ARGS(db_get(res, 0,
-		    1))) != ERR_OK)) {
+		    db_exec_send(sdb, sflush == 0 && off > 0 && off >= n / 2 ?
+		    ST_SEARCH_FLUSH_PUT : ST_SEARCH_PUT, DB_ARGS(db_get(res,
+		    0, 1), db_get(res, 0, 2))) != ERR_OK)) {
 			search_drop(sdb, ssent);
 			sdb = NULL;
-		} else if (sdb != NULL)
+		} else if (sdb != NULL) {
+			sflush |= off > 0 && off >= n / 2;
 			spend = ssent = 1;
+		}
 		progress(c, pdb, id, "running", off + cnt, n, NULL, pid, xact);
 	}
 	/*
