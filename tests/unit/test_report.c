@@ -124,7 +124,7 @@ mine_and_links(void **state)
 	assert_non_null(sql = report_sql(&a, &rp));
 	assert_non_null(strstr(sql, "and x.staff_id = $1::bigint"));
 	assert_null(strstr(sql, "crm_managed_depts"));
-	assert_non_null(strstr(sql, "coalesce(c.phone, '')) ilike $17"));
+	assert_non_null(strstr(sql, "customer_search s where s.doc ilike $17"));
 	assert_non_null(strstr(sql, "c.id = $16::bigint"));
 	assert_string_equal(rp.sort, "name");
 	report_layout(&rp, &l);
