@@ -51,40 +51,74 @@ local function check_seq(seq)
 	return seq
 end
 
--- expand(pattern, ctx): the number the pattern gives for ctx = {date = "YYYY-MM-DD",
--- seq = n, region = "NC", kind = "customer"}. An unknown placeholder is an error,
--- so a typing mistake in a pattern is found by `crmctl rules check`.
-function M.expand(pattern, ctx)
+-- The pattern as a string.format format: every placeholder but {seq}
+-- filled in, each {seq} a %d (%04d for {seq:4}); and how many {seq} it has.
+local function compile(pattern, ctx)
 	local y, m, d = split_date(ctx.date)
 	local values = {
 		yyyy = y, yy = y:sub(3, 4), mm = m, dd = d,
 		region = ctx.region, kind = ctx.kind,
 	}
-	return (pattern:gsub("{([%w_]*):?(%d*)}", function(name, width)
+	local parts, pos, nseq = {}, 1, 0
+	for at, name, width, after in pattern:gmatch("(){([%w_]*):?(%d*)}()") do
+		parts[#parts + 1] = pattern:sub(pos, at - 1):gsub("%%", "%%%%")
+		pos = after
 		if name == "seq" then
-			local seq = check_seq(ctx.seq)
+			local fmt = "%d"
 			if width ~= "" then
 				local w = tonumber(width)
 				if w < 1 or w > 18 then
 					error("numbering: {seq:" .. width .. "}: the width must be 1 to 18", 0)
 				end
-				return string.format("%0" .. w .. "d", seq)
+				fmt = "%0" .. w .. "d"
 			end
-			return tostring(seq)
-		end
-		if width ~= "" then
-			error("numbering: only {seq} takes a width, not {" .. name .. "}", 0)
-		end
-		local v = values[name]
-		if v == nil then
-			if name == "region" or name == "kind" then
-				error("numbering: the pattern uses {" .. name .. "} but ctx." ..
-				    name .. " is missing", 0)
+			parts[#parts + 1] = fmt
+			nseq = nseq + 1
+		else
+			if width ~= "" then
+				error("numbering: only {seq} takes a width, not {" .. name .. "}", 0)
 			end
-			error("numbering: unknown placeholder {" .. name .. "}", 0)
+			local v = values[name]
+			if v == nil then
+				if name == "region" or name == "kind" then
+					error("numbering: the pattern uses {" .. name .. "} but ctx." ..
+					    name .. " is missing", 0)
+				end
+				error("numbering: unknown placeholder {" .. name .. "}", 0)
+			end
+			parts[#parts + 1] = tostring(v):gsub("%%", "%%%%")
 		end
-		return tostring(v)
-	end))
+	end
+	parts[#parts + 1] = pattern:sub(pos):gsub("%%", "%%%%")
+	return { date = ctx.date, region = ctx.region, kind = ctx.kind,
+	    format = table.concat(parts), nseq = nseq }
+end
+
+-- The last compilation of each pattern (an import numbers 100,000
+-- customers of one day in one go).
+local compiled = {}
+
+-- expand(pattern, ctx): the number the pattern gives for ctx = {date = "YYYY-MM-DD",
+-- seq = n, region = "NC", kind = "customer"}. An unknown placeholder is an error,
+-- so a typing mistake in a pattern is found by `crmctl rules check`.
+function M.expand(pattern, ctx)
+	local c = compiled[pattern]
+	if c == nil or c.date ~= ctx.date or c.region ~= ctx.region or c.kind ~= ctx.kind then
+		c = compile(pattern, ctx)
+		compiled[pattern] = c
+	end
+	if c.nseq == 0 then
+		return string.format(c.format)
+	end
+	local seq = check_seq(ctx.seq)
+	if c.nseq == 1 then
+		return string.format(c.format, seq)
+	end
+	local args = {}
+	for i = 1, c.nseq do
+		args[i] = seq
+	end
+	return string.format(c.format, table.unpack(args))
 end
 
 -- The number of a new customer (新客户编号).
