@@ -50,8 +50,8 @@
  */
 #define CUST_LIST_SEARCH \
 	" and c.id in (select s.id from customer_search s where s.doc ilike " \
-	"'%' || replace(replace(replace($3::text, '\\', '\\\\'), '%', '\\%'), " \
-	"'_', '\\_') || '%')"
+	"'%' || replace(replace(replace($3::text, '\\', '\\\\'), " \
+	"'%', '\\%'), '_', '\\_') || '%')"
 #define CUST_LIST_PAGE \
 	"page as (select c.* from base c order by " CUST_LIST_ORDER \
 	" limit $5::int offset $6::int) " \
@@ -829,11 +829,9 @@ static const char *const stmts[ST__MAX] = {
 	/*
 	 * One batch of an import: good rows $2 + 1 .. $2 + $3 of import $1
 	 * (by seq, file order), numbered from the JSON array $4, created by
-	 * $5.  A range of the unique (import_id, seq) index: no sort.
-	 */
-	/*
-	 * A batch of an import: how many rows went in and, when $6, their
-	 * customer_search rows (two arrays: ids, texts) for ST_SEARCH_PUT.
+	 * $5.  A range of the unique (import_id, seq) index: no sort.  The
+	 * answer: how many rows went in and, when $6, their customer_search
+	 * rows (two arrays: ids, texts) for ST_SEARCH_PUT.
 	 */
 	[ST_IMPORT_INSERT] =
 	    "with i as (insert into customers (number, name, name_norm, "
