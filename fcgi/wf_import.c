@@ -23,9 +23,9 @@
  * the work, runs on a second core; that transaction merges the index's
  * pending list once and commits right before this function returns.  When
  * that connection fails the applying transaction writes them itself
- * (ST_SEARCH_FILL_IMPORT).  If the
- * document's transaction is then lost, its search rows name no customer
- * and match nothing (crm_search_rebuild() drops them).
+ * (ST_SEARCH_FILL_IMPORT).  If the document's transaction is then lost,
+ * its search rows name no customer and match nothing (crm_search_rebuild()
+ * drops them).
  *
  * Imported customers are history: they are not counted as new customers
  * of the day in anyone's figures (activity_daily).
@@ -247,66 +247,71 @@ clash(struct ctx *c, const char *id)
 	    "it."));
 }
 
-/*
- * The connection for the import's search rows, in a transaction set for a
- * bulk load, or NULL (logged): the import then writes them itself.
- */
-static struct db *
-search_open(const char *id)
+/* The connection that writes the import's search rows (see above). */
+struct side {
+	struct db	*db;		/* NULL: the import writes them itself */
+	int		 pending;	/* a statement sent, its answer not read */
+	int		 sent;		/* rows sent: their entries need a merge */
+	int		 merged;	/* the halfway merge is done */
+};
+
+/* Open it, in a transaction set for a bulk load; s->db NULL if not. */
+static void
+side_open(struct side *s, const char *id)
 {
-	struct db	*sdb;
 	struct arena	 a;
 	enum crm_err	 e;
 
-	if ((sdb = db_open(cfg.db)) == NULL)
-		return NULL;
+	memset(s, 0, sizeof(*s));
+	if ((s->db = db_open(cfg.db)) == NULL)
+		return;
 	arena_init(&a, 0);
-	if (db_ensure(sdb) == -1 || db_begin(sdb) != ERR_OK ||
-	    db_exec(sdb, &a, ST_SEARCH_BULK, 0, NULL, &e) == NULL) {
+	if (db_ensure(s->db) == -1 || db_begin(s->db) != ERR_OK ||
+	    db_exec(s->db, &a, ST_SEARCH_BULK, 0, NULL, &e) == NULL) {
 		log_warn("import %s: no connection for the search rows; the "
 		    "import writes them", id);
-		db_close(sdb);
-		sdb = NULL;
+		db_close(s->db);
+		s->db = NULL;
 	}
 	arena_free(&a);
-	return sdb;
 }
 
 /*
- * Give the search connection up: its rows rolled back, and (when some were
- * sent) their entries merged out of the pending list now rather than by
- * the next person to add a customer.
+ * Give it up: its rows rolled back and (when some were sent) their
+ * entries merged out of the pending list now, rather than by the next
+ * person to add a customer.
  */
 static void
-search_drop(struct db *sdb, int sent)
+side_drop(struct side *s)
 {
 	struct arena	 a;
 	enum crm_err	 e;
 
-	if (sdb == NULL)
+	if (s->db == NULL)
 		return;
-	db_rollback(sdb);
-	if (sent) {
+	db_rollback(s->db);
+	if (s->sent) {
 		arena_init(&a, 0);
-		(void)db_exec(sdb, &a, ST_SEARCH_FLUSH, 0, NULL, &e);
+		(void)db_exec(s->db, &a, ST_SEARCH_FLUSH, 0, NULL, &e);
 		arena_free(&a);
 	}
-	db_close(sdb);
+	db_close(s->db);
+	s->db = NULL;
 }
 
-/* Wait for the search batch sent last (if any); -1: the connection failed. */
+/* Read the answer to the statement sent last; -1 (logged): it failed. */
 static int
-search_wait(struct db *sdb, int *pending, const char *id)
+side_wait(struct side *s, const char *id)
 {
 	struct arena	 a;
 	enum crm_err	 e;
 	int		 ok;
 
-	if (!*pending)
+	if (!s->pending)
 		return 0;
-	*pending = 0;
+	s->pending = 0;
 	arena_init(&a, 0);
-	ok = db_exec_wait(sdb, &a, ST_SEARCH_PUT, &e) != NULL;
+	ok = db_exec_wait(s->db, &a, ST_SEARCH_PUT, &e) != NULL;
 	arena_free(&a);
 	if (!ok)
 		log_warn("import %s: search rows: %s; the import writes them",
@@ -314,19 +319,71 @@ search_wait(struct db *sdb, int *pending, const char *id)
 	return ok ? 0 : -1;
 }
 
+/*
+ * Send one batch's rows (ids and texts, two array literals) without
+ * waiting; halfway, the pending list is merged first, so that merge
+ * overlaps the inserts and the one at the end is half as long.  On a
+ * failure the connection is given up.
+ */
+static void
+side_put(struct side *s, const char *id, const char *ids, const char *docs,
+    int halfway)
+{
+	int	 merge = halfway && !s->merged;
+
+	if (s->db == NULL)
+		return;
+	if (side_wait(s, id) == -1 || db_exec_send(s->db, merge ?
+	    ST_SEARCH_FLUSH_PUT : ST_SEARCH_PUT, DB_ARGS(ids, docs)) !=
+	    ERR_OK) {
+		side_drop(s);
+		return;
+	}
+	s->merged |= merge;
+	s->pending = s->sent = 1;
+}
+
+/*
+ * The last answer, the final merge and the commit (the customers commit
+ * moments later, with the document).  -1: no rows were committed there
+ * (no connection, or it failed): the caller writes them.
+ */
+static int
+side_finish(struct side *s, const char *id)
+{
+	struct arena	 a;
+	enum crm_err	 e;
+	int		 ok;
+
+	if (s->db == NULL)
+		return -1;
+	arena_init(&a, 0);
+	ok = side_wait(s, id) == 0 && db_exec(s->db, &a, ST_SEARCH_FLUSH, 0,
+	    NULL, &e) != NULL && db_commit(s->db) == ERR_OK;
+	arena_free(&a);
+	if (!ok) {
+		side_drop(s);
+		return -1;
+	}
+	db_close(s->db);
+	s->db = NULL;
+	return 0;
+}
+
 /* See extern.h. */
 enum crm_err
 wf_import_apply(struct ctx *c, struct doc *d)
 {
 	PGresult	*imp, *res;
-	struct db	*pdb = NULL, *sdb = NULL;
+	struct db	*pdb = NULL;
+	struct side	 side = { NULL, 0, 0, 0 };
 	json_t		*nums;
 	enum crm_err	 e;
 	const char	*id = NULL, *pid, *xact, *date, *first = NULL;
 	const char	*last = NULL;
 	char		*text;
 	long		 n, off, cnt, seq0, next;
-	int		 keys_once = 0, k, spend = 0, ssent = 0, sflush = 0;
+	int		 keys_once = 0, k;
 	struct arena	 a[2];
 
 	arena_init(&a[0], 0);
@@ -365,9 +422,9 @@ wf_import_apply(struct ctx *c, struct doc *d)
 	if (keys_once && db_exec(c->w->db, c->a, ST_IMPORT_ROW_CHECKS_OFF, 0,
 	    NULL, &e) == NULL)
 		goto out;
-	/* Replica mode: customer_search's trigger stays quiet; rows by sdb. */
+	/* Replica mode: customer_search's trigger stays quiet; rows by side. */
 	if (keys_once)
-		sdb = search_open(id);
+		side_open(&side, id);
 	/* Where a clash goes back to, to name the row (clash()). */
 	if ((e = db_savepoint(c->w->db)) != ERR_OK)
 		goto out;
@@ -392,7 +449,7 @@ wf_import_apply(struct ctx *c, struct doc *d)
 		e = text == NULL ? ERR_INTERNAL : db_exec_send(c->w->db,
 		    ST_IMPORT_INSERT, DB_ARGS(id, arena_printf(&a[k], "%ld",
 		    off), arena_printf(&a[k], "%ld", cnt), text, sid(c,
-		    d->applicant_id), sdb != NULL ? "t" : "f"));
+		    d->applicant_id), side.db != NULL ? "t" : "f"));
 		free(text);
 		if (e != ERR_OK)
 			goto out;
@@ -412,40 +469,15 @@ wf_import_apply(struct ctx *c, struct doc *d)
 			e = ERR_INTERNAL;
 			goto out;
 		}
-		/*
-		 * This batch's search rows go while the next batch goes in.
-		 * Once, halfway, the pending list is merged first: that merge
-		 * overlaps the inserts, and the one at the end is half as long.
-		 */
-		if (sdb != NULL && (search_wait(sdb, &spend, id) == -1 ||
-		    db_exec_send(sdb, sflush == 0 && off > 0 && off >= n / 2 ?
-		    ST_SEARCH_FLUSH_PUT : ST_SEARCH_PUT, DB_ARGS(db_get(res,
-		    0, 1), db_get(res, 0, 2))) != ERR_OK)) {
-			search_drop(sdb, ssent);
-			sdb = NULL;
-		} else if (sdb != NULL) {
-			sflush |= off > 0 && off >= n / 2;
-			spend = ssent = 1;
-		}
+		/* This batch's search rows go while the next one goes in. */
+		side_put(&side, id, db_get(res, 0, 1), db_get(res, 0, 2),
+		    off > 0 && off >= n / 2);
 		progress(c, pdb, id, "running", off + cnt, n, NULL, pid, xact);
 	}
-	/*
-	 * The search rows: merged and committed by their connection (the
-	 * customers commit moments later, with the document), or written here.
-	 */
-	if (sdb != NULL && (search_wait(sdb, &spend, id) == -1 ||
-	    db_exec(sdb, c->a, ST_SEARCH_FLUSH, 0, NULL, &e) == NULL ||
-	    db_commit(sdb) != ERR_OK)) {
-		search_drop(sdb, ssent);
-		sdb = NULL;
-		if (db_exec(c->w->db, c->a, ST_SEARCH_FILL_IMPORT, DB_ARGS(id),
-		    &e) == NULL)
-			goto out;
-	} else if (sdb == NULL && keys_once && db_exec(c->w->db, c->a,
-	    ST_SEARCH_FILL_IMPORT, DB_ARGS(id), &e) == NULL)
+	/* The search rows: committed by their connection, or written here. */
+	if (keys_once && side_finish(&side, id) == -1 && db_exec(c->w->db,
+	    c->a, ST_SEARCH_FILL_IMPORT, DB_ARGS(id), &e) == NULL)
 		goto out;
-	db_close(sdb);
-	sdb = NULL;
 	/* Before anything else is written (audit, the document). */
 	if (keys_once && db_exec(c->w->db, c->a, ST_IMPORT_ROW_CHECKS_ON, 0,
 	    NULL, &e) == NULL)
@@ -466,7 +498,7 @@ out:
 	if (e != ERR_OK && pdb != NULL)
 		progress(c, pdb, id, "failed", 0, 0, c->errmsg ? c->errmsg :
 		    crm_strerror(e, c->lang), NULL, NULL);
-	search_drop(sdb, ssent);
+	side_drop(&side);
 	db_close(pdb);
 	arena_free(&a[0]);
 	arena_free(&a[1]);
